@@ -1,0 +1,460 @@
+/*
+ * agentconv: convert AI agent definitions between markdown with YAML front
+ * matter, JSON and (later) YAML and XML, through one intermediate model.
+ *
+ * Conventions used throughout this header:
+ * - "new": the caller owns the returned object and releases it with the
+ *   matching _free function (or free() where that is said).
+ * - "borrowed": the pointer stays valid as long as its owner lives and is
+ *   not modified; the caller must not free it.
+ * - "stolen": ownership of an argument passes to the callee, also when the
+ *   call fails (so constructors can be nested safely).
+ * - Functions that can fail return an ac_status (AC_OK is 0) and fill an
+ *   ac_error when one is passed (NULL is accepted).
+ * - The library keeps no global state. Distinct contexts, and the values
+ *   and documents made with them, may be used from different threads at the
+ *   same time; one context must not be used by two threads at once.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AGENTCONV_H
+#define AGENTCONV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agentconv/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(AGENTCONV_STATIC)
+#define AC_API
+#elif defined(__GNUC__) || defined(__clang__)
+#define AC_API __attribute__((visibility("default")))
+#else
+#define AC_API
+#endif
+
+/* ------------------------------------------------------------------------
+ * Status codes and the error struct
+ * ------------------------------------------------------------------------ */
+
+/** What a call returned. AC_OK is 0; every other value is a failure. */
+typedef enum ac_status {
+    AC_OK = 0,
+    AC_ERR_SYNTAX,      /**< the input is not valid in its form */
+    AC_ERR_STRUCTURE,   /**< valid syntax, but not an agent definition */
+    AC_ERR_ENCODING,    /**< invalid UTF-8 or a NUL character */
+    AC_ERR_LIMIT,       /**< a safety limit of the context was reached */
+    AC_ERR_IO,          /**< a file could not be read or written */
+    AC_ERR_NOMEM,       /**< an allocation failed */
+    AC_ERR_UNSUPPORTED, /**< the format cannot read, or cannot write */
+    AC_ERR_ARGUMENT     /**< a caller passed an invalid argument */
+} ac_status;
+
+/** Size of the fixed text buffers of ac_error. */
+#define AC_ERROR_TEXT_LENGTH 320
+#define AC_ERROR_SOURCE_LENGTH 256
+
+/**
+ * Where and why a call failed (or, passed to a warning handler, what it
+ * warns about). The caller allocates it; the library fills it. Lines and
+ * columns are 1-based; 0 means unknown. Columns count characters (Unicode
+ * code points), as libyaml does. `position` is the byte offset in the input
+ * (or -1 when unknown).
+ */
+typedef struct ac_error {
+    ac_status status;                    /**< the failure's kind */
+    int line;                            /**< 1-based, 0 when unknown */
+    int column;                          /**< 1-based, 0 when unknown */
+    long position;                       /**< byte offset, -1 when unknown */
+    char source[AC_ERROR_SOURCE_LENGTH]; /**< file name, "<stdin>", ... */
+    char text[AC_ERROR_TEXT_LENGTH];     /**< the message, no final period */
+} ac_error;
+
+/**
+ * A short English name for a status ("syntax error", "out of memory", ...).
+ * Returns a static string; never NULL.
+ */
+AC_API const char *ac_status_string(ac_status status);
+
+/**
+ * Format an error the way compilers do: "source:line:column: LEVEL: text",
+ * leaving out the column (or line and column) when unknown. `level` is
+ * "error" or "warning". Writes at most `size` bytes including the final NUL
+ * into `buf` and returns the length the full text has (like snprintf).
+ */
+AC_API int ac_error_format(const ac_error *error, const char *level, char *buf,
+                           size_t size);
+
+/* ------------------------------------------------------------------------
+ * Values: the ordered tree every form is read into
+ * ------------------------------------------------------------------------ */
+
+/** The kinds of values the model holds. */
+typedef enum ac_type {
+    AC_NULL,
+    AC_BOOL,
+    AC_INTEGER, /**< signed 64-bit */
+    AC_NUMBER,  /**< IEEE double, finite */
+    AC_STRING,  /**< UTF-8 with a length, no NUL character */
+    AC_LIST,
+    AC_MAP /**< ordered, string keys, no duplicates */
+} ac_type;
+
+/** A node of the value tree (opaque). */
+typedef struct ac_value ac_value;
+
+/*
+ * Constructors. Each returns a new value (NULL when out of memory) whose
+ * source position is unknown (line 0). Strings are copied; a string
+ * constructor does not check UTF-8 (readers do).
+ */
+AC_API ac_value *ac_value_new_null(void);
+AC_API ac_value *ac_value_new_bool(bool b);
+AC_API ac_value *ac_value_new_integer(int64_t i);
+/** Returns NULL also when `d` is not finite: the model holds no inf/nan. */
+AC_API ac_value *ac_value_new_number(double d);
+AC_API ac_value *ac_value_new_string(const char *s, size_t len);
+AC_API ac_value *ac_value_new_list(void);
+AC_API ac_value *ac_value_new_map(void);
+
+/** Release a value and everything under it. NULL is accepted. */
+AC_API void ac_value_free(ac_value *v);
+
+/** A new deep copy of `v` (positions included), or NULL when out of memory. */
+AC_API ac_value *ac_value_copy(const ac_value *v);
+
+/** The value's type. */
+AC_API ac_type ac_value_type(const ac_value *v);
+
+/** The name of a type: "null", "boolean", "integer", ... (static). */
+AC_API const char *ac_type_name(ac_type type);
+
+/* Scalar accessors. Each returns a zero value when `v` has another type. */
+AC_API bool ac_value_bool(const ac_value *v);
+AC_API int64_t ac_value_integer(const ac_value *v);
+AC_API double ac_value_number(const ac_value *v);
+/**
+ * The string's bytes (borrowed, NUL-terminated) and, when `len` is not
+ * NULL, its length. Returns NULL when `v` is not a string.
+ */
+AC_API const char *ac_value_string(const ac_value *v, size_t *len);
+
+/** Number of items of a list or entries of a map; 0 for scalars. */
+AC_API size_t ac_value_size(const ac_value *v);
+
+/** The i-th item of a list (borrowed), or NULL when out of range. */
+AC_API ac_value *ac_list_get(const ac_value *list, size_t i);
+
+/**
+ * Append `item` (stolen) to `list`. Returns AC_OK, or AC_ERR_NOMEM /
+ * AC_ERR_ARGUMENT (in which case `item` has been freed).
+ */
+AC_API ac_status ac_list_append(ac_value *list, ac_value *item);
+
+/** The i-th key of a map (borrowed), or NULL when out of range. */
+AC_API const char *ac_map_key(const ac_value *map, size_t i, size_t *len);
+
+/** The i-th value of a map (borrowed), or NULL when out of range. */
+AC_API ac_value *ac_map_value(const ac_value *map, size_t i);
+
+/**
+ * The value stored under `key` (borrowed), or NULL when there is none.
+ * `key` is NUL-terminated.
+ */
+AC_API ac_value *ac_map_get(const ac_value *map, const char *key);
+
+/** Like ac_map_get, with a key of `len` bytes. */
+AC_API ac_value *ac_map_getn(const ac_value *map, const char *key, size_t len);
+
+/**
+ * Set `key` (copied) to `value` (stolen). An existing entry keeps its place
+ * and gets the new value; a new key goes to the end. Returns AC_OK,
+ * AC_ERR_NOMEM or AC_ERR_ARGUMENT; `value` is freed on failure.
+ */
+AC_API ac_status ac_map_set(ac_value *map, const char *key, size_t len,
+                            ac_value *value);
+
+/** Remove `key` from the map. Returns true when it was there. */
+AC_API bool ac_map_remove(ac_value *map, const char *key, size_t len);
+
+/**
+ * Where the value came from: 1-based line and column in its source, 0 when
+ * unknown (values built through the API, or a form without positions).
+ */
+AC_API int ac_value_line(const ac_value *v);
+AC_API int ac_value_column(const ac_value *v);
+
+/** Set the source position of a value (readers and plugins use this). */
+AC_API void ac_value_set_position(ac_value *v, int line, int column);
+
+/**
+ * Deep equality: same types, same scalars (numbers compared by value, so
+ * 0.0 equals -0.0 only if both are zero of the same sign), same list items
+ * in order, same map entries in the same order. Positions are ignored.
+ */
+AC_API bool ac_value_equal(const ac_value *a, const ac_value *b);
+
+/* ------------------------------------------------------------------------
+ * Documents: one agent definition
+ * ------------------------------------------------------------------------ */
+
+/** One agent: an ordered map of fields plus the instructions text (opaque). */
+typedef struct ac_doc ac_doc;
+
+/** A new document with no fields and no instructions, or NULL (no memory). */
+AC_API ac_doc *ac_doc_new(void);
+
+/** Release a document. NULL is accepted. */
+AC_API void ac_doc_free(ac_doc *doc);
+
+/**
+ * The fields (borrowed): a map the caller may read and edit with the
+ * ac_map_* calls. Never NULL for a valid document. The key "instructions"
+ * must not be set here: the instructions live apart (ac_doc_instructions).
+ */
+AC_API ac_value *ac_doc_fields(const ac_doc *doc);
+
+/**
+ * The instructions (borrowed, NUL-terminated, "" when empty) and their
+ * length in `len` when not NULL.
+ */
+AC_API const char *ac_doc_instructions(const ac_doc *doc, size_t *len);
+
+/**
+ * Replace the instructions with a copy of `text` (`len` bytes) as it is:
+ * no normalization (readers normalize, see ac_normalize_instructions).
+ * Returns AC_OK or AC_ERR_NOMEM.
+ */
+AC_API ac_status ac_doc_set_instructions(ac_doc *doc, const char *text,
+                                         size_t len);
+
+/** Line (1-based) where the instructions start in the source, 0 if unknown. */
+AC_API int ac_doc_instructions_line(const ac_doc *doc);
+
+/** Set the line where the instructions start (readers use this). */
+AC_API void ac_doc_set_instructions_line(ac_doc *doc, int line);
+
+/** True when both documents have equal fields and equal instructions. */
+AC_API bool ac_doc_equal(const ac_doc *a, const ac_doc *b);
+
+/**
+ * A debug dump of the document, one line per node with its type, position
+ * and value, in a stable text form that tests compare. Returns a new string
+ * to release with free(), or NULL when out of memory.
+ */
+AC_API char *ac_doc_dump(const ac_doc *doc);
+
+/**
+ * Normalize instructions text in place the way every reader does: CRLF and
+ * lone CR become LF, then leading blank lines (empty, or only spaces and
+ * tabs) are dropped. `*len` is updated; the text is not NUL-terminated by
+ * this call. Writers never normalize.
+ */
+AC_API void ac_normalize_instructions(char *text, size_t *len);
+
+/* ------------------------------------------------------------------------
+ * Output buffers
+ * ------------------------------------------------------------------------ */
+
+/** A growable byte buffer that format writers append to (opaque). */
+typedef struct ac_buf ac_buf;
+
+/**
+ * Append `len` bytes to the buffer. Returns AC_OK, or AC_ERR_NOMEM (the
+ * buffer then keeps what it had).
+ */
+AC_API ac_status ac_buf_append(ac_buf *buf, const void *data, size_t len);
+
+/** Append a NUL-terminated string. */
+AC_API ac_status ac_buf_puts(ac_buf *buf, const char *s);
+
+/** Number of bytes in the buffer so far. */
+AC_API size_t ac_buf_length(const ac_buf *buf);
+
+/* ------------------------------------------------------------------------
+ * Contexts: formats, limits, warnings
+ * ------------------------------------------------------------------------ */
+
+/** The caller-owned state of the library: registries, limits, handlers. */
+typedef struct ac_context ac_context;
+
+/** Safety limits; see docs/limits.md for the defaults and the reasons. */
+typedef enum ac_limit {
+    AC_LIMIT_INPUT_SIZE,    /**< bytes of one input */
+    AC_LIMIT_DEPTH,         /**< nesting of lists and maps */
+    AC_LIMIT_ALIAS_NODES,   /**< nodes a YAML input may create via aliases */
+    AC_LIMIT_STRING_LENGTH, /**< bytes of one string value */
+    AC_LIMIT_KEYS,          /**< entries of one map */
+    AC_LIMIT_KEY_LENGTH,    /**< bytes of one map key */
+    AC_LIMIT_COUNT_         /**< number of limits (not a limit) */
+} ac_limit;
+
+/** Called for each warning; `warning` is borrowed for the call only. */
+typedef void (*ac_warning_fn)(void *user, const ac_error *warning);
+
+/**
+ * A new context holding the built-in formats and the default limits, or
+ * NULL when out of memory.
+ */
+AC_API ac_context *ac_context_new(void);
+
+/** Release a context. Documents made with it stay valid. NULL is accepted. */
+AC_API void ac_context_free(ac_context *ctx);
+
+/**
+ * Set a limit. `value` must be at least 1. Returns AC_OK, or
+ * AC_ERR_ARGUMENT for an unknown limit or a value of 0.
+ */
+AC_API ac_status ac_context_set_limit(ac_context *ctx, ac_limit limit,
+                                      uint64_t value);
+
+/** The current value of a limit (0 for an unknown limit). */
+AC_API uint64_t ac_context_limit(const ac_context *ctx, ac_limit limit);
+
+/** The default value of a limit (0 for an unknown limit). */
+AC_API uint64_t ac_limit_default(ac_limit limit);
+
+/** The limit's name as the docs and messages use it ("depth", ...). */
+AC_API const char *ac_limit_name(ac_limit limit);
+
+/**
+ * Install a warning handler (NULL removes it: warnings are then dropped).
+ * `user` is passed back to every call.
+ */
+AC_API void ac_context_set_warning_handler(ac_context *ctx, ac_warning_fn fn,
+                                           void *user);
+
+/**
+ * Report a warning through the context's handler (readers and writers,
+ * plugins included, use this). `source`, `line` and `column` are as in
+ * ac_error; `fmt` is printf-like.
+ */
+AC_API void ac_context_warn(ac_context *ctx, const char *source, int line,
+                            int column, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* ------------------------------------------------------------------------
+ * Formats: pluggable readers and writers
+ * ------------------------------------------------------------------------ */
+
+/** The version of struct ac_format this header describes. */
+#define AC_FORMAT_ABI 1
+
+/**
+ * A form (syntax) the library can read and/or write. A descriptor and the
+ * strings it points to are borrowed by the context it is added to and must
+ * outlive it (a static const descriptor is the usual way).
+ */
+typedef struct ac_format {
+    /** AC_FORMAT_ABI of the header the descriptor was built with. */
+    int abi;
+    /** Short name used on the command line, e.g. "json". */
+    const char *name;
+    /** One line for --list-formats. */
+    const char *description;
+    /** Other names accepted for it (NULL-terminated array, or NULL). */
+    const char *const *aliases;
+    /**
+     * File name endings, with the dot, longest first where they overlap
+     * (".agent.md" before ".md"). NULL-terminated array, or NULL.
+     */
+    const char *const *extensions;
+    /**
+     * How sure the format is that `data` is its own, from 0 (not mine) to
+     * 100 (certainly mine). NULL: never chosen by sniffing.
+     */
+    int (*sniff)(const char *data, size_t len);
+    /**
+     * Read one agent from `data` (`len` bytes, not NUL-terminated).
+     * `source` names the input in messages. On success stores a new
+     * document in `*out` and returns AC_OK; on failure fills `error` (which
+     * is never NULL here) and returns its status. NULL: the format is
+     * write-only.
+     */
+    ac_status (*read)(ac_context *ctx, const struct ac_format *format,
+                      const char *data, size_t len, const char *source,
+                      ac_doc **out, ac_error *error);
+    /**
+     * Append the document in this form to `out`. Returns AC_OK or fills
+     * `error`. NULL: the format is read-only.
+     */
+    ac_status (*write)(ac_context *ctx, const struct ac_format *format,
+                       const ac_doc *doc, ac_buf *out, ac_error *error);
+    /** For the format's own use. */
+    void *user;
+} ac_format;
+
+/**
+ * Add a format to the context. Its name and aliases must not clash with a
+ * format already there. Returns AC_OK, AC_ERR_ARGUMENT (a NULL or
+ * incomplete descriptor, a wrong ABI, a name already taken; `error` says
+ * which) or AC_ERR_NOMEM.
+ */
+AC_API ac_status ac_context_add_format(ac_context *ctx, const ac_format *format,
+                                       ac_error *error);
+
+/** Number of formats in the context. */
+AC_API size_t ac_format_count(const ac_context *ctx);
+
+/** The i-th format, in the order they were added (borrowed), or NULL. */
+AC_API const ac_format *ac_format_at(const ac_context *ctx, size_t i);
+
+/** The format with this name or alias (ASCII case-insensitive), or NULL. */
+AC_API const ac_format *ac_format_find(const ac_context *ctx, const char *name);
+
+/**
+ * The format whose extension ends the file name `path`, the longest such
+ * extension winning, or NULL.
+ */
+AC_API const ac_format *ac_format_for_path(const ac_context *ctx,
+                                           const char *path);
+
+/**
+ * The readable format that claims `data` with the highest sniff score
+ * (the first added wins a tie), or NULL when none claims it.
+ */
+AC_API const ac_format *ac_format_sniff(const ac_context *ctx, const char *data,
+                                        size_t len);
+
+/* ------------------------------------------------------------------------
+ * Reading and writing
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Read one agent from memory. `format` NULL means sniff the content.
+ * `source` (may be NULL: "<input>") names the input in errors. Checks the
+ * input size limit, then calls the format's reader. On success `*out` holds
+ * a new document.
+ */
+AC_API ac_status ac_read(ac_context *ctx, const ac_format *format,
+                         const char *data, size_t len, const char *source,
+                         ac_doc **out, ac_error *error);
+
+/**
+ * Read one agent from a file (`path` "-" is standard input). `format` NULL
+ * means: from the file name, else sniffed from the content.
+ */
+AC_API ac_status ac_read_file(ac_context *ctx, const ac_format *format,
+                              const char *path, ac_doc **out, ac_error *error);
+
+/**
+ * Write a document in `format`. On success `*out` is a new NUL-terminated
+ * buffer to release with free() and `*out_len` its length (without the NUL).
+ */
+AC_API ac_status ac_write(ac_context *ctx, const ac_format *format,
+                          const ac_doc *doc, char **out, size_t *out_len,
+                          ac_error *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AGENTCONV_H */

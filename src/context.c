@@ -1,0 +1,353 @@
+/*
+ * Contexts: limits, warning handler, the format registry, and the generic
+ * read and write entry points.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The one table of default limits; docs/limits.md explains each value. */
+static const struct {
+    const char *name;
+    uint64_t value;
+} limit_table[AC_LIMIT_COUNT_] = {
+    [AC_LIMIT_INPUT_SIZE] = {"input-size", 16u * 1024 * 1024},
+    [AC_LIMIT_DEPTH] = {"depth", 100},
+    [AC_LIMIT_ALIAS_NODES] = {"alias-nodes", 10000},
+    [AC_LIMIT_STRING_LENGTH] = {"string-length", 8u * 1024 * 1024},
+    [AC_LIMIT_KEYS] = {"keys", 10000},
+    [AC_LIMIT_KEY_LENGTH] = {"key-length", 1024},
+};
+
+uint64_t ac_limit_default(ac_limit limit)
+{
+    return (unsigned)limit < AC_LIMIT_COUNT_ ? limit_table[limit].value : 0;
+}
+
+const char *ac_limit_name(ac_limit limit)
+{
+    return (unsigned)limit < AC_LIMIT_COUNT_ ? limit_table[limit].name
+                                             : "unknown";
+}
+
+ac_context *ac_context_new(void)
+{
+    ac_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    for (int i = 0; i < AC_LIMIT_COUNT_; i++)
+        ctx->limits[i] = limit_table[i].value;
+    ctx->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!ctx->c_locale) {
+        free(ctx);
+        return NULL;
+    }
+    for (size_t i = 0; i < acp_builtin_format_count; i++) {
+        if (ac_context_add_format(ctx, acp_builtin_formats[i], NULL) != AC_OK) {
+            ac_context_free(ctx);
+            return NULL;
+        }
+    }
+    return ctx;
+}
+
+void ac_context_free(ac_context *ctx)
+{
+    if (!ctx)
+        return;
+    free(ctx->formats);
+    if (ctx->c_locale)
+        freelocale(ctx->c_locale);
+    free(ctx);
+}
+
+ac_status ac_context_set_limit(ac_context *ctx, ac_limit limit, uint64_t value)
+{
+    if (!ctx || (unsigned)limit >= AC_LIMIT_COUNT_ || value == 0)
+        return AC_ERR_ARGUMENT;
+    ctx->limits[limit] = value;
+    return AC_OK;
+}
+
+uint64_t ac_context_limit(const ac_context *ctx, ac_limit limit)
+{
+    if (!ctx || (unsigned)limit >= AC_LIMIT_COUNT_)
+        return 0;
+    return ctx->limits[limit];
+}
+
+void ac_context_set_warning_handler(ac_context *ctx, ac_warning_fn fn,
+                                    void *user)
+{
+    if (!ctx)
+        return;
+    ctx->warn = fn;
+    ctx->warn_user = user;
+}
+
+void ac_context_warn(ac_context *ctx, const char *source, int line, int column,
+                     const char *fmt, ...)
+{
+    if (!ctx || !ctx->warn)
+        return;
+    ac_error w;
+    va_list ap;
+    va_start(ap, fmt);
+    acp_error_vset(&w, AC_OK, source, line, column, -1, fmt, ap);
+    va_end(ap);
+    ctx->warn(ctx->warn_user, &w);
+}
+
+/* ---- the registry ---- */
+
+static bool name_taken(const ac_context *ctx, const char *name)
+{
+    return ac_format_find(ctx, name) != NULL;
+}
+
+ac_status ac_context_add_format(ac_context *ctx, const ac_format *format,
+                                ac_error *error)
+{
+    if (!ctx || !format)
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "no context or no format descriptor");
+    if (format->abi != AC_FORMAT_ABI)
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "format descriptor has ABI version %d, this "
+                             "library needs %d",
+                             format->abi, AC_FORMAT_ABI);
+    if (!format->name || !format->name[0] || (!format->read && !format->write))
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "format descriptor needs a name and a reader or "
+                             "a writer");
+    if (name_taken(ctx, format->name))
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "format name '%s' is already taken", format->name);
+    for (const char *const *a = format->aliases; a && *a; a++) {
+        if (name_taken(ctx, *a) || acp_ascii_iequal(*a, format->name))
+            return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                                 "format alias '%s' is already taken", *a);
+    }
+    if (ctx->format_count == ctx->format_cap) {
+        size_t cap = ctx->format_cap ? ctx->format_cap * 2 : 8;
+        const ac_format **f = realloc(ctx->formats, cap * sizeof *f);
+        if (!f)
+            return acp_error_set(error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
+                                 "out of memory");
+        ctx->formats = f;
+        ctx->format_cap = cap;
+    }
+    ctx->formats[ctx->format_count++] = format;
+    return AC_OK;
+}
+
+size_t ac_format_count(const ac_context *ctx)
+{
+    return ctx ? ctx->format_count : 0;
+}
+
+const ac_format *ac_format_at(const ac_context *ctx, size_t i)
+{
+    return ctx && i < ctx->format_count ? ctx->formats[i] : NULL;
+}
+
+const ac_format *ac_format_find(const ac_context *ctx, const char *name)
+{
+    if (!ctx || !name)
+        return NULL;
+    for (size_t i = 0; i < ctx->format_count; i++) {
+        const ac_format *f = ctx->formats[i];
+        if (acp_ascii_iequal(f->name, name))
+            return f;
+        for (const char *const *a = f->aliases; a && *a; a++)
+            if (acp_ascii_iequal(*a, name))
+                return f;
+    }
+    return NULL;
+}
+
+static bool ends_with_ci(const char *s, size_t slen, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return n <= slen && acp_ascii_iequal(s + slen - n, suffix);
+}
+
+const ac_format *ac_format_for_path(const ac_context *ctx, const char *path)
+{
+    if (!ctx || !path)
+        return NULL;
+    /* Only the last path component counts. */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t blen = strlen(base);
+    const ac_format *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < ctx->format_count; i++) {
+        const ac_format *f = ctx->formats[i];
+        for (const char *const *e = f->extensions; e && *e; e++) {
+            size_t n = strlen(*e);
+            /* The extension must not be the whole name (".md" alone). */
+            if (n > best_len && n < blen && ends_with_ci(base, blen, *e)) {
+                best = f;
+                best_len = n;
+            }
+        }
+    }
+    return best;
+}
+
+const ac_format *ac_format_sniff(const ac_context *ctx, const char *data,
+                                 size_t len)
+{
+    if (!ctx || (!data && len))
+        return NULL;
+    const ac_format *best = NULL;
+    int best_score = 0;
+    for (size_t i = 0; i < ctx->format_count; i++) {
+        const ac_format *f = ctx->formats[i];
+        if (!f->sniff || !f->read)
+            continue;
+        int score = f->sniff(data, len);
+        if (score > best_score) {
+            best = f;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+/* ---- reading and writing ---- */
+
+ac_status ac_read(ac_context *ctx, const ac_format *format, const char *data,
+                  size_t len, const char *source, ac_doc **out, ac_error *error)
+{
+    ac_error local;
+    if (!error)
+        error = &local;
+    if (!source)
+        source = "<input>";
+    if (!ctx || !out || (!data && len))
+        return acp_error_set(error, AC_ERR_ARGUMENT, source, 0, 0, -1,
+                             "invalid argument");
+    *out = NULL;
+    if (len > ctx->limits[AC_LIMIT_INPUT_SIZE])
+        return acp_error_set(
+            error, AC_ERR_LIMIT, source, 0, 0, -1,
+            "input of %zu bytes exceeds the input-size limit "
+            "(%llu bytes)",
+            len, (unsigned long long)ctx->limits[AC_LIMIT_INPUT_SIZE]);
+    if (!format) {
+        format = ac_format_sniff(ctx, data ? data : "", len);
+        if (!format)
+            return acp_error_set(error, AC_ERR_SYNTAX, source, 1, 1, 0,
+                                 "cannot tell the input's format; name it "
+                                 "with -f");
+    }
+    if (!format->read)
+        return acp_error_set(error, AC_ERR_UNSUPPORTED, source, 0, 0, -1,
+                             "format '%s' cannot be read", format->name);
+    memset(error, 0, sizeof *error);
+    ac_status st =
+        format->read(ctx, format, data ? data : "", len, source, out, error);
+    if (st != AC_OK) {
+        ac_doc_free(*out);
+        *out = NULL;
+        if (error->text[0] == '\0')
+            acp_error_set(error, st, source, 0, 0, -1, "%s",
+                          ac_status_string(st));
+        error->status = st;
+    }
+    return st;
+}
+
+/* Read a whole stream, stopping one byte past `limit`. */
+static ac_status slurp(FILE *fp, uint64_t limit, char **data, size_t *len)
+{
+    ac_buf buf;
+    acp_buf_init(&buf);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (ac_buf_append(&buf, chunk, n) != AC_OK) {
+            acp_buf_release(&buf);
+            return AC_ERR_NOMEM;
+        }
+        if (buf.len > limit)
+            break;
+    }
+    if (ferror(fp)) {
+        acp_buf_release(&buf);
+        return AC_ERR_IO;
+    }
+    *data = acp_buf_detach(&buf, len);
+    return *data ? AC_OK : AC_ERR_NOMEM;
+}
+
+ac_status ac_read_file(ac_context *ctx, const ac_format *format,
+                       const char *path, ac_doc **out, ac_error *error)
+{
+    if (!ctx || !path || !out)
+        return acp_error_set(error, AC_ERR_ARGUMENT, path ? path : "<input>", 0,
+                             0, -1, "invalid argument");
+    *out = NULL;
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *source = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp)
+        return acp_error_set(error, AC_ERR_IO, source, 0, 0, -1,
+                             "cannot open: %s", strerror(errno));
+    char *data = NULL;
+    size_t len = 0;
+    ac_status st = slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], &data, &len);
+    int saved = errno;
+    if (!is_stdin)
+        fclose(fp);
+    if (st == AC_ERR_IO)
+        return acp_error_set(error, st, source, 0, 0, -1, "cannot read: %s",
+                             strerror(saved));
+    if (st != AC_OK)
+        return acp_error_set(error, st, source, 0, 0, -1, "out of memory");
+    if (!format && !is_stdin)
+        format = ac_format_for_path(ctx, path);
+    st = ac_read(ctx, format, data, len, source, out, error);
+    free(data);
+    return st;
+}
+
+ac_status ac_write(ac_context *ctx, const ac_format *format, const ac_doc *doc,
+                   char **out, size_t *out_len, ac_error *error)
+{
+    ac_error local;
+    if (!error)
+        error = &local;
+    if (!ctx || !format || !doc || !out)
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "invalid argument");
+    *out = NULL;
+    if (!format->write)
+        return acp_error_set(error, AC_ERR_UNSUPPORTED, "agentconv", 0, 0, -1,
+                             "format '%s' cannot be written", format->name);
+    ac_buf buf;
+    acp_buf_init(&buf);
+    memset(error, 0, sizeof *error);
+    ac_status st = format->write(ctx, format, doc, &buf, error);
+    if (st != AC_OK) {
+        acp_buf_release(&buf);
+        if (error->text[0] == '\0')
+            acp_error_set(error, st, "agentconv", 0, 0, -1, "%s",
+                          ac_status_string(st));
+        error->status = st;
+        return st;
+    }
+    *out = acp_buf_detach(&buf, out_len);
+    if (!*out)
+        return acp_error_set(error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
+                             "out of memory");
+    return AC_OK;
+}

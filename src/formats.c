@@ -1,0 +1,15 @@
+/*
+ * The table of built-in formats. Adding a built-in form is one line here
+ * plus its descriptor; programs add their own with ac_context_add_format().
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "internal.h"
+
+const ac_format *const acp_builtin_formats[] = {
+    &acp_format_md,
+    &acp_format_json,
+};
+
+const size_t acp_builtin_format_count =
+    sizeof acp_builtin_formats / sizeof acp_builtin_formats[0];

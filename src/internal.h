@@ -1,0 +1,190 @@
+/*
+ * Private declarations shared by the library's source files. Nothing here is
+ * installed or exported: internal names start with "acp_" so that the
+ * exported-symbol check is a pattern match ("ac_" only).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AGENTCONV_INTERNAL_H
+#define AGENTCONV_INTERNAL_H
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agentconv/agentconv.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ACP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ACP_PRINTF(f, a)
+#endif
+
+/* ---- values ---- */
+
+typedef struct acp_entry {
+    char *key;
+    size_t key_len;
+    ac_value *value;
+    int key_line; /* where the key was written, 0 when unknown */
+    int key_column;
+} acp_entry;
+
+struct ac_value {
+    ac_type type;
+    int line;
+    int column;
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        struct {
+            char *s;
+            size_t len;
+        } str;
+        struct {
+            ac_value **items;
+            size_t len;
+            size_t cap;
+        } list;
+        struct {
+            acp_entry *entries;
+            size_t len;
+            size_t cap;
+            uint32_t *index; /* open addressing: entry number + 1, 0 empty */
+            size_t index_cap;
+        } map;
+    } u;
+};
+
+/** Position of the map entry with this key, or -1. */
+long acp_map_find(const ac_value *map, const char *key, size_t len);
+
+/**
+ * Append an entry whose key the caller knows is new (readers check
+ * duplicates first with acp_map_find). `value` is stolen.
+ */
+ac_status acp_map_append(ac_value *map, const char *key, size_t len,
+                         ac_value *value);
+
+/** Number of nodes in the tree under `v`, `v` included. */
+size_t acp_value_count(const ac_value *v);
+
+/* ---- documents ---- */
+
+struct ac_doc {
+    ac_value *fields;
+    char *instructions;
+    size_t instructions_len;
+    int instructions_line;
+};
+
+/* ---- buffers ---- */
+
+struct ac_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+/** Initialize an empty buffer (no allocation). */
+void acp_buf_init(ac_buf *buf);
+
+/** Release the buffer's memory and make it empty. */
+void acp_buf_release(ac_buf *buf);
+
+/**
+ * Hand the buffer's bytes to the caller as a NUL-terminated string to free()
+ * (an empty buffer gives ""). Returns NULL when out of memory.
+ */
+char *acp_buf_detach(ac_buf *buf, size_t *len);
+
+/* ---- contexts ---- */
+
+struct ac_context {
+    const ac_format **formats;
+    size_t format_count;
+    size_t format_cap;
+    uint64_t limits[AC_LIMIT_COUNT_];
+    ac_warning_fn warn;
+    void *warn_user;
+    locale_t c_locale; /* for numbers, independent of the host's locale */
+};
+
+/* ---- errors ---- */
+
+/**
+ * Fill `error` (NULL accepted) with a status, source, position and a
+ * printf-like message. Returns `status` so callers can `return
+ * acp_error_set(...)`.
+ */
+ac_status acp_error_set(ac_error *error, ac_status status, const char *source,
+                        int line, int column, long position, const char *fmt,
+                        ...) ACP_PRINTF(7, 8);
+
+/** Same, with a va_list. */
+ac_status acp_error_vset(ac_error *error, ac_status status, const char *source,
+                         int line, int column, long position, const char *fmt,
+                         va_list ap);
+
+/* ---- UTF-8 and positions ---- */
+
+/**
+ * Check that `s` is UTF-8 with no NUL character and no overlong form,
+ * surrogate or code point above U+10FFFF. Returns true when it is; else
+ * stores the offset of the first bad byte in `*bad` and whether the fault
+ * is a NUL in `*is_nul`.
+ */
+bool acp_utf8_check(const char *s, size_t len, size_t *bad, bool *is_nul);
+
+/**
+ * The 1-based line and column (in code points) of byte `offset` of `s`.
+ * A CRLF pair counts as one line end, as does a lone CR.
+ */
+void acp_line_column(const char *s, size_t len, size_t offset, int *line,
+                     int *column);
+
+/**
+ * Check the text for UTF-8 and NUL faults; on a fault fill `error` with the
+ * position (lines counted from `first_line`) and return AC_ERR_ENCODING.
+ */
+ac_status acp_check_text(const char *s, size_t len, const char *source,
+                         ac_error *error);
+
+/** Short printable description of the byte(s) at `s` for messages. */
+void acp_describe_byte(unsigned char c, char out[16]);
+
+/* ---- numbers (locale-independent) ---- */
+
+/**
+ * Write `d` (finite) in its shortest form that reads back exactly, always
+ * with a '.' or an exponent so it reads back as a float: "0.1", "100.0",
+ * "1.0e+100", "-0.0". `out` must hold 32 bytes. Returns the length.
+ */
+int acp_format_number(const ac_context *ctx, double d, char out[32]);
+
+/**
+ * Parse a decimal float (C syntax, '.' as the decimal point whatever the
+ * host's locale). `s` is `len` bytes, not NUL-terminated. Returns false when
+ * the text is not entirely a number or is out of range.
+ */
+bool acp_parse_number(const ac_context *ctx, const char *s, size_t len,
+                      double *out);
+
+/* ---- small string helpers (ASCII, locale-independent) ---- */
+
+bool acp_ascii_iequal(const char *a, const char *b);
+char *acp_strndup(const char *s, size_t len);
+
+/* ---- built-in formats ---- */
+
+extern const ac_format acp_format_md;
+extern const ac_format acp_format_json;
+
+/** The built-in formats, in the order --list-formats shows them. */
+extern const ac_format *const acp_builtin_formats[];
+extern const size_t acp_builtin_format_count;
+
+#endif /* AGENTCONV_INTERNAL_H */

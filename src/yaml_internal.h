@@ -1,0 +1,62 @@
+/*
+ * The YAML code shared by the md front matter and (later) the yaml form:
+ * one event-to-model reader, one model-to-emitter writer, and the scalar
+ * rules they both follow.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AGENTCONV_YAML_INTERNAL_H
+#define AGENTCONV_YAML_INTERNAL_H
+
+#include "internal.h"
+
+/**
+ * True when a plain scalar with this text would not read back as the same
+ * string in a YAML 1.1 or a YAML 1.2 (core schema) reader: null, booleans
+ * (1.1's yes/no/on/off/y/n too), integers and floats of either version,
+ * sexagesimal numbers, 1.1 timestamps, the merge key "<<" and "=".
+ */
+bool acp_yaml_string_is_ambiguous(const char *s, size_t n);
+
+/**
+ * True when the string may be written as a plain scalar in block context:
+ * not ambiguous (above), and acceptable to libyaml's emitter as plain.
+ * Strings that are not plain are written double-quoted.
+ */
+bool acp_yaml_plain_ok(const char *s, size_t n);
+
+/**
+ * Resolve a scalar the parser read into a new value. `plain` is true for a
+ * plain scalar; `tag` is the scalar's tag or NULL. Plain untagged scalars
+ * follow the YAML 1.2 core schema; quoted ones and the tag "!" are strings;
+ * the core tags (!!str, !!null, !!bool, !!int, !!float) are honoured.
+ * Returns AC_OK with `*out` set; AC_ERR_STRUCTURE with `*problem` set to a
+ * static message (an unsupported tag, .inf/.nan, an integer beyond 64
+ * bits, a value that does not match its tag); or AC_ERR_NOMEM.
+ */
+ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
+                           bool plain, const char *tag, ac_value **out,
+                           const char **problem);
+
+/**
+ * Parse a YAML stream holding at most one document into a new value tree.
+ * `line_offset` is added to every line (the stream's first line is file line
+ * line_offset + 1). `*root` is NULL when the stream has no document (empty,
+ * or only comments). On failure fills `error` and returns its status.
+ */
+ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
+                         const char *source, int line_offset, ac_value **root,
+                         ac_error *error);
+
+/**
+ * Append `map` as a YAML block mapping (one document, no "---" or "..."
+ * markers) to `out`, in the canonical style of FORMATS.md. When
+ * `instructions` is not NULL it is written last under the key
+ * "instructions" (the yaml form). An empty map without instructions
+ * writes "{}\n".
+ */
+ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
+                            const char *instructions, size_t instructions_len,
+                            ac_buf *out, ac_error *error);
+
+#endif /* AGENTCONV_YAML_INTERNAL_H */
