@@ -115,22 +115,18 @@ static ac_status dump_string(ac_buf *out, const char *s, size_t len)
     for (size_t i = 0; st == AC_OK && i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         char tmp[8];
-        if (c == '"' || c == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)c;
-            tmp[2] = 0;
-        } else if (c == '\n') {
-            strcpy(tmp, "\\n");
-        } else if (c == '\r') {
-            strcpy(tmp, "\\r");
-        } else if (c == '\t') {
-            strcpy(tmp, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
+        if (c == '"' || c == '\\')
+            snprintf(tmp, sizeof tmp, "\\%c", c);
+        else if (c == '\n')
+            snprintf(tmp, sizeof tmp, "\\n");
+        else if (c == '\r')
+            snprintf(tmp, sizeof tmp, "\\r");
+        else if (c == '\t')
+            snprintf(tmp, sizeof tmp, "\\t");
+        else if (c < 0x20 || c == 0x7f)
             snprintf(tmp, sizeof tmp, "\\x%02x", c);
-        } else {
-            tmp[0] = (char)c;
-            tmp[1] = 0;
-        }
+        else
+            snprintf(tmp, sizeof tmp, "%c", c);
         st = ac_buf_puts(out, tmp);
     }
     if (st == AC_OK)

@@ -127,7 +127,7 @@ ac_status acp_error_set(ac_error *error, ac_status status, const char *source,
 /** Same, with a va_list. */
 ac_status acp_error_vset(ac_error *error, ac_status status, const char *source,
                          int line, int column, long position, const char *fmt,
-                         va_list ap);
+                         va_list ap) ACP_PRINTF(7, 0);
 
 /* ---- UTF-8 and positions ---- */
 
@@ -148,7 +148,7 @@ void acp_line_column(const char *s, size_t len, size_t offset, int *line,
 
 /**
  * Check the text for UTF-8 and NUL faults; on a fault fill `error` with the
- * position (lines counted from `first_line`) and return AC_ERR_ENCODING.
+ * line and column of the first bad byte and return AC_ERR_ENCODING.
  */
 ac_status acp_check_text(const char *s, size_t len, const char *source,
                          ac_error *error);

@@ -275,29 +275,66 @@ static bool parse_c(const char *s, double *out)
 
 int acp_format_number(const ac_context *ctx, double d, char out[32])
 {
+    /* Find the fewest significant digits that read back exactly, in
+     * exponent form: "d.ddde+XX". */
     locale_t own;
     locale_t old = enter_c_locale(ctx, &own);
     char tmp[40];
     for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
         double back;
         if (parse_c(tmp, &back) && back == d)
             break;
     }
     leave_c_locale(old, own);
-    /* Make sure the text reads back as a float: "100" -> "100.0",
-     * "1e+100" -> "1.0e+100". */
-    size_t n = 0;
-    bool has_dot = strchr(tmp, '.') != NULL;
-    char *e = strchr(tmp, 'e');
-    if (has_dot) {
-        n = (size_t)snprintf(out, 32, "%s", tmp);
-    } else if (e) {
-        n = (size_t)snprintf(out, 32, "%.*s.0%s", (int)(e - tmp), tmp, e);
-    } else {
-        n = (size_t)snprintf(out, 32, "%s.0", tmp);
+
+    /* Take it apart: sign, digits without the point, decimal exponent. The
+     * point is whatever the C library wrote between the first digit and
+     * the rest, so no locale can slip in. */
+    const char *p = tmp;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    char digits[24];
+    size_t nd = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && nd < sizeof digits - 1)
+            digits[nd++] = *p;
+    digits[nd] = '\0';
+    int exp = 0;
+    if (*p == 'e') {
+        p++;
+        bool eneg = *p == '-';
+        if (*p == '-' || *p == '+')
+            p++;
+        for (; *p >= '0' && *p <= '9'; p++)
+            exp = exp * 10 + (*p - '0');
+        if (eneg)
+            exp = -exp;
     }
-    return (int)n;
+    while (nd > 1 && digits[nd - 1] == '0')
+        digits[--nd] = '\0';
+
+    /* Fixed notation for exponents in [-4, 16), as Python's repr does;
+     * exponent notation with a ".0" at least otherwise. */
+    int n;
+    const char *sign = neg ? "-" : "";
+    if (exp >= 16 || exp < -4) {
+        n = snprintf(out, 32, "%s%c.%se%c%02d", sign, digits[0],
+                     nd > 1 ? digits + 1 : "0", exp < 0 ? '-' : '+',
+                     exp < 0 ? -exp : exp);
+    } else if (exp >= 0) {
+        size_t whole = (size_t)exp + 1;
+        if (nd <= whole)
+            n = snprintf(out, 32, "%s%s%.*s.0", sign, digits, (int)(whole - nd),
+                         "0000000000000000");
+        else
+            n = snprintf(out, 32, "%s%.*s.%s", sign, (int)whole, digits,
+                         digits + whole);
+    } else {
+        n = snprintf(out, 32, "%s0.%.*s%s", sign, -exp - 1, "0000", digits);
+    }
+    return n;
 }
 
 bool acp_parse_number(const ac_context *ctx, const char *s, size_t len,

@@ -25,18 +25,27 @@ bool acp_yaml_string_is_ambiguous(const char *s, size_t n);
  */
 bool acp_yaml_plain_ok(const char *s, size_t n);
 
+/** Why a scalar could not be resolved. */
+typedef enum acp_yaml_problem {
+    ACP_YAML_OK,
+    ACP_YAML_UNKNOWN_TAG,  /**< a tag other than the core ones */
+    ACP_YAML_TAG_MISMATCH, /**< e.g. !!int on "abc" */
+    ACP_YAML_INT_RANGE,    /**< an integer beyond 64 bits */
+    ACP_YAML_FLOAT_RANGE,  /**< a float beyond the range of a double */
+    ACP_YAML_INF_NAN       /**< .inf or .nan */
+} acp_yaml_problem;
+
 /**
  * Resolve a scalar the parser read into a new value. `plain` is true for a
  * plain scalar; `tag` is the scalar's tag or NULL. Plain untagged scalars
  * follow the YAML 1.2 core schema; quoted ones and the tag "!" are strings;
  * the core tags (!!str, !!null, !!bool, !!int, !!float) are honoured.
- * Returns AC_OK with `*out` set; AC_ERR_STRUCTURE with `*problem` set to a
- * static message (an unsupported tag, .inf/.nan, an integer beyond 64
- * bits, a value that does not match its tag); or AC_ERR_NOMEM.
+ * Returns AC_OK with `*out` set; AC_ERR_STRUCTURE with `*problem` saying
+ * why; or AC_ERR_NOMEM.
  */
 ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
                            bool plain, const char *tag, ac_value **out,
-                           const char **problem);
+                           acp_yaml_problem *problem);
 
 /**
  * Parse a YAML stream holding at most one document into a new value tree.

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -208,6 +209,53 @@ static bool expecting_key(const reader *r)
     return top->node->type == AC_MAP && !top->have_key;
 }
 
+/* A tag as the user wrote it: "!!int" rather than its full form. */
+static const char *short_tag(const char *tag, char *buf, size_t size)
+{
+    size_t n = strlen(TAG_PREFIX);
+    if (tag && strncmp(tag, TAG_PREFIX, n) == 0) {
+        snprintf(buf, size, "!!%s", tag + n);
+        return buf;
+    }
+    return tag ? tag : "";
+}
+
+/* The message for a scalar that acp_yaml_resolve refused. */
+static ac_status resolve_failure(reader *r, yaml_mark_t m,
+                                 acp_yaml_problem problem, const char *text,
+                                 size_t n, const char *tag)
+{
+    int shown = n > 40 ? 40 : (int)n;
+    const char *more = n > 40 ? "..." : "";
+    char buf[128];
+    tag = short_tag(tag, buf, sizeof buf);
+    switch (problem) {
+    case ACP_YAML_UNKNOWN_TAG:
+        return fail_at(r, AC_ERR_STRUCTURE, m,
+                       "unsupported tag '%s' (only the YAML core tags are "
+                       "allowed)",
+                       tag);
+    case ACP_YAML_TAG_MISMATCH:
+        return fail_at(r, AC_ERR_STRUCTURE, m,
+                       "'%.*s%s' does not match its tag '%s'", shown, text,
+                       more, tag);
+    case ACP_YAML_INT_RANGE:
+        return fail_at(r, AC_ERR_STRUCTURE, m,
+                       "integer out of range: %.*s%s does not fit in 64 bits",
+                       shown, text, more);
+    case ACP_YAML_FLOAT_RANGE:
+        return fail_at(r, AC_ERR_STRUCTURE, m,
+                       "number out of range: %.*s%s is too large for a double",
+                       shown, text, more);
+    case ACP_YAML_INF_NAN:
+    default:
+        return fail_at(r, AC_ERR_STRUCTURE, m,
+                       "%.*s: infinity and NaN cannot be carried (JSON has "
+                       "no such numbers)",
+                       shown, text);
+    }
+}
+
 static ac_status on_scalar(reader *r, const yaml_event_t *ev)
 {
     const char *text = (const char *)ev->data.scalar.value;
@@ -218,22 +266,18 @@ static ac_status on_scalar(reader *r, const yaml_event_t *ev)
     yaml_mark_t m = ev->start_mark;
 
     ac_value *v = NULL;
-    const char *problem = NULL;
+    acp_yaml_problem problem;
     ac_status st = check_string(r, n, m, expecting_key(r));
     if (st != AC_OK)
         return st;
+    if (memchr(text, '\0', n))
+        return fail_at(r, AC_ERR_ENCODING, m, "NUL character (\\0) in a %s",
+                       expecting_key(r) ? "key" : "string");
     st = acp_yaml_resolve(r->ctx, text, n, plain, tag, &v, &problem);
     if (st == AC_ERR_NOMEM)
         return no_memory(r);
-    if (st != AC_OK) {
-        if (tag && strcmp(problem, "unsupported tag") == 0)
-            return fail_at(r, st, m,
-                           "unsupported tag '%s' (only the YAML core "
-                           "tags are allowed)",
-                           tag);
-        return fail_at(r, st, m, "%s: '%.*s'", problem, n > 40 ? 40 : (int)n,
-                       text);
-    }
+    if (st != AC_OK)
+        return resolve_failure(r, m, problem, text, n, tag);
     ac_value_set_position(v, line_of(r, m), column_of(m));
 
     if (expecting_key(r)) {
@@ -324,12 +368,13 @@ static ac_status on_collection_start(reader *r, const yaml_event_t *ev,
     if (expecting_key(r))
         return fail_at(r, AC_ERR_STRUCTURE, m,
                        "a %s cannot be a key (keys are strings)", kind);
+    char buf[128];
     if (tag && strcmp(tag, "!") != 0 &&
         strcmp(tag, is_map ? TAG_PREFIX "map" : TAG_PREFIX "seq") != 0)
         return fail_at(r, AC_ERR_STRUCTURE, m,
                        "unsupported tag '%s' on a %s (only the YAML core "
                        "tags are allowed)",
-                       tag, kind);
+                       short_tag(tag, buf, sizeof buf), kind);
     if (r->depth + 1 > r->ctx->limits[AC_LIMIT_DEPTH])
         return fail_at(r, AC_ERR_LIMIT, m,
                        "nesting deeper than the depth limit (%llu)",
@@ -396,6 +441,62 @@ static ac_status parser_failure(reader *r, const yaml_parser_t *p)
                    problem);
 }
 
+/*
+ * Find the comments of a YAML text that parsed: a '#' in a gap between two
+ * tokens of libyaml's scanner starts a comment (inside tokens a '#' is
+ * part of a scalar). Stores how many comments there are and where the
+ * first one starts (a 0-based mark). Scanning again costs a little, so it
+ * is done only when the text holds a '#'.
+ */
+static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
+{
+    size_t count = 0;
+    if (!memchr(text, '#', len))
+        return 0;
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return 0;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    size_t gap = 0;
+    int line = 0, column = 0; /* of text[gap] */
+    for (;;) {
+        yaml_token_t tok;
+        if (!yaml_parser_scan(&parser, &tok))
+            break;
+        size_t end = tok.start_mark.index;
+        bool in_comment = false;
+        for (size_t i = gap; i < end && i < len; i++) {
+            char c = text[i];
+            if (c == '#' && !in_comment) {
+                if (count++ == 0) {
+                    first->index = i;
+                    first->line = (size_t)line;
+                    first->column = (size_t)column;
+                }
+                in_comment = true;
+            }
+            if (c == '\n' ||
+                (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+                in_comment = false;
+                line++;
+                column = 0;
+            } else if ((c & 0xc0) != 0x80 && c != '\r') {
+                column++;
+            }
+        }
+        gap = tok.end_mark.index;
+        line = (int)tok.end_mark.line;
+        column = (int)tok.end_mark.column;
+        bool last = tok.type == YAML_STREAM_END_TOKEN;
+        yaml_token_delete(&tok);
+        if (last)
+            break;
+    }
+    yaml_parser_delete(&parser);
+    return count;
+}
+
 ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
                          const char *source, int line_offset, ac_value **root,
                          ac_error *error)
@@ -458,6 +559,13 @@ ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
     if (st == AC_OK) {
         *root = r.root;
         r.root = NULL;
+        yaml_mark_t first;
+        size_t comments = count_comments(text, len, &first);
+        if (comments > 0)
+            ac_context_warn(ctx, source, line_of(&r, first), column_of(first),
+                            "%zu YAML comment%s dropped: the model does not "
+                            "carry comments (the first is here)",
+                            comments, comments == 1 ? " is" : "s are");
     }
     reader_release(&r);
     return st;

@@ -293,11 +293,11 @@ static ac_status parse_int(const char *s, size_t n, int64_t *out)
 
 ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
                            bool plain, const char *tag, ac_value **out,
-                           const char **problem)
+                           acp_yaml_problem *problem)
 {
     enum { R_STR, R_NULL, R_BOOL, R_INT, R_FLOAT, R_ANY } want = R_ANY;
     *out = NULL;
-    *problem = NULL;
+    *problem = ACP_YAML_OK;
     if (tag && strcmp(tag, "!") != 0) {
         if (strcmp(tag, TAG_PREFIX "str") == 0)
             want = R_STR;
@@ -310,7 +310,7 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
         else if (strcmp(tag, TAG_PREFIX "float") == 0)
             want = R_FLOAT;
         else {
-            *problem = "unsupported tag";
+            *problem = ACP_YAML_UNKNOWN_TAG;
             return AC_ERR_STRUCTURE;
         }
     } else if (tag || !plain) {
@@ -335,7 +335,7 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
     if ((want == R_ANY || want == R_INT) && core_int(s, n)) {
         int64_t v;
         if (parse_int(s, n, &v) != AC_OK) {
-            *problem = "integer out of the 64-bit range";
+            *problem = ACP_YAML_INT_RANGE;
             return AC_ERR_STRUCTURE;
         }
         *out = ac_value_new_integer(v);
@@ -343,14 +343,13 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
     }
     if (want == R_ANY || want == R_FLOAT) {
         if (core_special_float(s, n)) {
-            *problem = "infinity and NaN cannot be carried (JSON has no "
-                       "such numbers)";
+            *problem = ACP_YAML_INF_NAN;
             return AC_ERR_STRUCTURE;
         }
         if (core_float(s, n)) {
             double d;
             if (!acp_parse_number(ctx, s, n, &d)) {
-                *problem = "number out of the range of a double";
+                *problem = ACP_YAML_FLOAT_RANGE;
                 return AC_ERR_STRUCTURE;
             }
             *out = ac_value_new_number(d);
@@ -358,7 +357,7 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
         }
     }
     if (want != R_ANY) {
-        *problem = "value does not match its tag";
+        *problem = ACP_YAML_TAG_MISMATCH;
         return AC_ERR_STRUCTURE;
     }
     *out = ac_value_new_string(s, n);

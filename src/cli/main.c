@@ -35,7 +35,10 @@ static void usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     fputs("agentconv: error: ", stderr);
     vfprintf(stderr, fmt, ap);
-    fputs(" (try 'agentconv --help')\n", stderr);
+    /* Point at the help unless the message already names where to look. */
+    if (!strstr(fmt, "--list-formats"))
+        fputs(" (try 'agentconv --help')", stderr);
+    fputc('\n', stderr);
     va_end(ap);
 }
 
@@ -67,23 +70,38 @@ static void print_help(void)
         stdout);
 }
 
+/* The extensions of a format, space-separated, into `buf`. */
+static const char *extension_list(const ac_format *f, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (const char *const *e = f->extensions; e && *e; e++) {
+        int n = snprintf(buf + used, size - used, "%s%s", used ? " " : "", *e);
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
+    return used ? buf : "-";
+}
+
 static void list_formats(const ac_context *ctx)
 {
-    printf("%-8s %-5s %-5s %-34s %s\n", "NAME", "READ", "WRITE", "EXTENSIONS",
-           "DESCRIPTION");
+    char ext[256];
+    int name_w = 4, ext_w = 10;
     for (size_t i = 0; i < ac_format_count(ctx); i++) {
         const ac_format *f = ac_format_at(ctx, i);
-        char ext[128] = "";
-        size_t used = 0;
-        for (const char *const *e = f->extensions; e && *e; e++) {
-            int n = snprintf(ext + used, sizeof ext - used, "%s%s",
-                             used ? " " : "", *e);
-            if (n < 0 || (size_t)n >= sizeof ext - used)
-                break;
-            used += (size_t)n;
-        }
-        printf("%-8s %-5s %-5s %-34s %s\n", f->name, f->read ? "yes" : "no",
-               f->write ? "yes" : "no", used ? ext : "-",
+        int n = (int)strlen(f->name);
+        int e = (int)strlen(extension_list(f, ext, sizeof ext));
+        name_w = n > name_w ? n : name_w;
+        ext_w = e > ext_w ? e : ext_w;
+    }
+    printf("%-*s  %-5s  %-5s  %-*s  %s\n", name_w, "NAME", "READ", "WRITE",
+           ext_w, "EXTENSIONS", "DESCRIPTION");
+    for (size_t i = 0; i < ac_format_count(ctx); i++) {
+        const ac_format *f = ac_format_at(ctx, i);
+        printf("%-*s  %-5s  %-5s  %-*s  %s\n", name_w, f->name,
+               f->read ? "yes" : "no", f->write ? "yes" : "no", ext_w,
+               extension_list(f, ext, sizeof ext),
                f->description ? f->description : "");
     }
 }
@@ -260,7 +278,8 @@ int main(int argc, char **argv)
         if (to)
             usage_error("format '%s' cannot be written", opt.to);
         else
-            usage_error("unknown format '%s' (see --list-formats)", opt.to);
+            usage_error("unknown format '%s' (see 'agentconv --list-formats')",
+                        opt.to);
         rc = EXIT_USAGE;
         goto done;
     }
@@ -270,8 +289,9 @@ int main(int argc, char **argv)
             if (from)
                 usage_error("format '%s' cannot be read", opt.from);
             else
-                usage_error("unknown format '%s' (see --list-formats)",
-                            opt.from);
+                usage_error(
+                    "unknown format '%s' (see 'agentconv --list-formats')",
+                    opt.from);
             rc = EXIT_USAGE;
             goto done;
         }

@@ -1,0 +1,23 @@
+/*
+ * What the two halves of the json form share: the reader (json_read.c, which
+ * also holds the descriptor acp_format_json) needs the writer's entry point.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AGENTCONV_JSON_INTERNAL_H
+#define AGENTCONV_JSON_INTERNAL_H
+
+#include "internal.h"
+
+/**
+ * The json form's writer (the `write` member of acp_format_json): one
+ * object, keys in model order, "instructions" last, 2-space indent, UTF-8
+ * written as UTF-8, final newline. Fails with AC_ERR_STRUCTURE when the
+ * fields hold the reserved key "instructions", AC_ERR_ENCODING for a string
+ * or key that is not UTF-8 or holds a NUL, AC_ERR_LIMIT for nesting deeper
+ * than the context's depth limit.
+ */
+ac_status acp_json_write(ac_context *ctx, const ac_format *format,
+                         const ac_doc *doc, ac_buf *out, ac_error *error);
+
+#endif /* AGENTCONV_JSON_INTERNAL_H */

@@ -1,0 +1,349 @@
+/*
+ * The json form's writer: the project's own, small and deterministic (no
+ * jansson here: jansson 2.14 writes 0.1 as 0.10000000000000001).
+ *
+ * The output is the shape of Python's json.dumps(obj, indent=2,
+ * ensure_ascii=False) plus a final newline: one object, keys in model
+ * order, "instructions" last (left out when empty), two spaces per level,
+ * "key": value, empty containers as [] and {}. Strings escape '"', '\\',
+ * the short escapes \b \f \n \r \t and other control characters as \u00xx;
+ * everything else, DEL and all non-ASCII included, is written as the UTF-8
+ * it is. Integers are written in decimal, numbers in their shortest exact
+ * form with a '.' or an exponent (acp_format_number).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "json_internal.h"
+
+/* One step of the path from the fields to the value being written, kept on
+ * the C stack so that an error can name where it is ("/tools/2"). */
+typedef struct path_step {
+    const struct path_step *parent;
+    const char *key; /* NULL: a list item */
+    size_t key_len;
+    size_t index;
+} path_step;
+
+typedef struct json_writer {
+    ac_context *ctx;
+    ac_buf *out;
+    ac_error *error;
+    uint64_t max_depth;
+} json_writer;
+
+/* Render the path as a JSON pointer ("/tools/2", "" for the fields). Built
+ * from the end backwards so that no recursion is needed; a path too long
+ * for `buf` keeps its last steps and starts with "...". */
+static void path_text(const path_step *step, char *buf, size_t size)
+{
+    size_t at = size - 1;
+    bool cut = false;
+    buf[at] = '\0';
+    for (; step && !cut; step = step->parent) {
+        char num[24];
+        const char *seg = step->key;
+        size_t n = step->key_len;
+        if (!seg) {
+            n = (size_t)snprintf(num, sizeof num, "%zu", step->index);
+            seg = num;
+        }
+        /* JSON pointer escapes: '~' as "~0", '/' as "~1". */
+        size_t need = 1;
+        for (size_t i = 0; i < n; i++)
+            need += (seg[i] == '~' || seg[i] == '/') ? 2 : 1;
+        if (need > at - 3) {
+            cut = true;
+            break;
+        }
+        for (size_t i = n; i > 0; i--) {
+            char c = seg[i - 1];
+            if (step->key && (c == '~' || c == '/')) {
+                buf[--at] = c == '~' ? '0' : '1';
+                buf[--at] = '~';
+            } else {
+                buf[--at] = c;
+            }
+        }
+        buf[--at] = '/';
+    }
+    if (cut) {
+        buf[--at] = '.';
+        buf[--at] = '.';
+        buf[--at] = '.';
+    }
+    memmove(buf, buf + at, size - at);
+}
+
+static ac_status fail_nomem(json_writer *w)
+{
+    return acp_error_set(w->error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
+                         "out of memory");
+}
+
+/* What check_text checks. */
+typedef enum text_kind { TEXT_STRING, TEXT_KEY, TEXT_INSTRUCTIONS } text_kind;
+
+/*
+ * Model strings are UTF-8 without NUL; the API does not check strings built
+ * through it, so the writer does rather than write broken JSON. `step` is
+ * the string's path; for a key, the path of the map holding it.
+ */
+static ac_status check_text(json_writer *w, const char *s, size_t len,
+                            const path_step *step, text_kind kind)
+{
+    size_t bad;
+    bool is_nul;
+    if (acp_utf8_check(s, len, &bad, &is_nul))
+        return AC_OK;
+    char problem[48];
+    char path[160];
+    if (is_nul) {
+        snprintf(problem, sizeof problem, "NUL character");
+    } else {
+        char desc[16];
+        acp_describe_byte((unsigned char)s[bad], desc);
+        snprintf(problem, sizeof problem, "invalid UTF-8 (byte %s)", desc);
+    }
+    path_text(step, path, sizeof path);
+    if (kind == TEXT_INSTRUCTIONS)
+        return acp_error_set(w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
+                             "%s in the instructions", problem);
+    if (kind == TEXT_KEY && !step)
+        return acp_error_set(w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
+                             "%s in a key of the fields", problem);
+    return acp_error_set(
+        w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1, "%s in %s at %s",
+        problem, kind == TEXT_KEY ? "a key of the map" : "the string", path);
+}
+
+/* Append a JSON string: runs of bytes that need no escape go in one
+ * append each. */
+static ac_status put_string(ac_buf *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    ac_status st = ac_buf_append(out, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < len && st == AC_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 0x0f];
+            n = 6;
+            break;
+        }
+        st = ac_buf_append(out, s + run, i - run);
+        if (st == AC_OK)
+            st = ac_buf_append(out, esc, n);
+        run = i + 1;
+    }
+    if (st == AC_OK)
+        st = ac_buf_append(out, s + run, len - run);
+    if (st == AC_OK)
+        st = ac_buf_append(out, "\"", 1);
+    return st;
+}
+
+/* Two spaces per level. */
+static ac_status put_indent(ac_buf *out, size_t level)
+{
+    static const char spaces[] = "                                ";
+    size_t n = level * 2;
+    ac_status st = AC_OK;
+    while (n > 0 && st == AC_OK) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        st = ac_buf_append(out, spaces, k);
+        n -= k;
+    }
+    return st;
+}
+
+static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
+                             const path_step *step);
+
+/* "key": value, for an entry of a map whose entries are at `level`. */
+static ac_status write_entry(json_writer *w, const acp_entry *e, size_t level,
+                             const path_step *step)
+{
+    ac_status st = check_text(w, e->key, e->key_len, step->parent, TEXT_KEY);
+    if (st != AC_OK)
+        return st;
+    st = put_indent(w->out, level);
+    if (st == AC_OK)
+        st = put_string(w->out, e->key, e->key_len);
+    if (st == AC_OK)
+        st = ac_buf_append(w->out, ": ", 2);
+    if (st != AC_OK)
+        return fail_nomem(w);
+    return write_value(w, e->value, level, step);
+}
+
+/* A list or a map held by a container at `level`: its items go one level
+ * deeper, the closing bracket at `level`. */
+static ac_status write_container(json_writer *w, const ac_value *v,
+                                 size_t level, const path_step *step)
+{
+    bool is_map = v->type == AC_MAP;
+    size_t n = is_map ? v->u.map.len : v->u.list.len;
+    ac_status st;
+    if (level + 1 > w->max_depth) {
+        char path[160];
+        path_text(step, path, sizeof path);
+        return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
+                             "nesting deeper than the %s limit (%llu) at %s",
+                             ac_limit_name(AC_LIMIT_DEPTH),
+                             (unsigned long long)w->max_depth, path);
+    }
+    if (n == 0) {
+        st = ac_buf_append(w->out, is_map ? "{}" : "[]", 2);
+        return st == AC_OK ? AC_OK : fail_nomem(w);
+    }
+    if (ac_buf_append(w->out, is_map ? "{\n" : "[\n", 2) != AC_OK)
+        return fail_nomem(w);
+    for (size_t i = 0; i < n; i++) {
+        path_step child = {step, NULL, 0, i};
+        if (is_map) {
+            const acp_entry *e = &v->u.map.entries[i];
+            child.key = e->key;
+            child.key_len = e->key_len;
+            st = write_entry(w, e, level + 1, &child);
+        } else {
+            st = put_indent(w->out, level + 1);
+            if (st != AC_OK)
+                return fail_nomem(w);
+            st = write_value(w, v->u.list.items[i], level + 1, &child);
+        }
+        if (st != AC_OK)
+            return st;
+        if (ac_buf_append(w->out, i + 1 < n ? ",\n" : "\n",
+                          i + 1 < n ? 2 : 1) != AC_OK)
+            return fail_nomem(w);
+    }
+    st = put_indent(w->out, level);
+    if (st == AC_OK)
+        st = ac_buf_append(w->out, is_map ? "}" : "]", 1);
+    return st == AC_OK ? AC_OK : fail_nomem(w);
+}
+
+/* Write `v`, held by a container at `level` (the top object is level 1),
+ * at the current place of the output (the indent is written already). */
+static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
+                             const path_step *step)
+{
+    char num[32];
+    ac_status st = AC_OK;
+    switch (v->type) {
+    case AC_NULL:
+        st = ac_buf_append(w->out, "null", 4);
+        break;
+    case AC_BOOL:
+        st = v->u.b ? ac_buf_append(w->out, "true", 4)
+                    : ac_buf_append(w->out, "false", 5);
+        break;
+    case AC_INTEGER: {
+        int n = snprintf(num, sizeof num, "%" PRId64, v->u.i);
+        st = ac_buf_append(w->out, num, (size_t)n);
+        break;
+    }
+    case AC_NUMBER: {
+        if (!(v->u.d - v->u.d == 0.0)) {
+            char path[160];
+            path_text(step, path, sizeof path);
+            return acp_error_set(w->error, AC_ERR_ARGUMENT, "agentconv", 0, 0,
+                                 -1, "not a finite number at %s", path);
+        }
+        int n = acp_format_number(w->ctx, v->u.d, num);
+        st = ac_buf_append(w->out, num, (size_t)n);
+        break;
+    }
+    case AC_STRING:
+        st = check_text(w, v->u.str.s, v->u.str.len, step, TEXT_STRING);
+        if (st != AC_OK)
+            return st;
+        st = put_string(w->out, v->u.str.s, v->u.str.len);
+        break;
+    case AC_LIST:
+    case AC_MAP:
+        return write_container(w, v, level, step);
+    }
+    return st == AC_OK ? AC_OK : fail_nomem(w);
+}
+
+ac_status acp_json_write(ac_context *ctx, const ac_format *format,
+                         const ac_doc *doc, ac_buf *out, ac_error *error)
+{
+    json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH]};
+    const ac_value *fields = doc->fields;
+    size_t n = fields->u.map.len;
+    bool has_instructions = doc->instructions_len > 0;
+    ac_status st;
+    (void)format;
+
+    if (acp_map_find(fields, "instructions", 12) >= 0)
+        return acp_error_set(error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
+                             "the fields hold the key \"instructions\", which "
+                             "is reserved for the instructions text");
+    if (n == 0 && !has_instructions)
+        return ac_buf_append(out, "{}\n", 3) == AC_OK ? AC_OK : fail_nomem(&w);
+    if (ac_buf_append(out, "{\n", 2) != AC_OK)
+        return fail_nomem(&w);
+    for (size_t i = 0; i < n; i++) {
+        const acp_entry *e = &fields->u.map.entries[i];
+        path_step step = {NULL, e->key, e->key_len, 0};
+        st = write_entry(&w, e, 1, &step);
+        if (st != AC_OK)
+            return st;
+        bool more = i + 1 < n || has_instructions;
+        if (ac_buf_append(out, more ? ",\n" : "\n", more ? 2 : 1) != AC_OK)
+            return fail_nomem(&w);
+    }
+    if (has_instructions) {
+        st = check_text(&w, doc->instructions, doc->instructions_len, NULL,
+                        TEXT_INSTRUCTIONS);
+        if (st != AC_OK)
+            return st;
+        st = ac_buf_append(out, "  \"instructions\": ", 18);
+        if (st == AC_OK)
+            st = put_string(out, doc->instructions, doc->instructions_len);
+        if (st == AC_OK)
+            st = ac_buf_append(out, "\n", 1);
+        if (st != AC_OK)
+            return fail_nomem(&w);
+    }
+    if (ac_buf_append(out, "}\n", 2) != AC_OK)
+        return fail_nomem(&w);
+    return AC_OK;
+}
