@@ -207,6 +207,8 @@ const ac_format *ac_format_sniff(const ac_context *ctx, const char *data,
 {
     if (!ctx || (!data && len))
         return NULL;
+    if (!data)
+        data = ""; /* sniffers may take data + len */
     const ac_format *best = NULL;
     int best_score = 0;
     for (size_t i = 0; i < ctx->format_count; i++) {

@@ -153,6 +153,14 @@ void acp_line_column(const char *s, size_t len, size_t offset, int *line,
 ac_status acp_check_text(const char *s, size_t len, const char *source,
                          ac_error *error);
 
+/**
+ * For writers: check that a string of the model is UTF-8 without NUL, and
+ * fill `error` naming `what` ("a key", "the instructions") when it is not.
+ * Returns AC_OK or AC_ERR_ENCODING.
+ */
+ac_status acp_check_string(const char *s, size_t len, const char *what,
+                           ac_error *error);
+
 /** Short printable description of the byte(s) at `s` for messages. */
 void acp_describe_byte(unsigned char c, char out[16]);
 

@@ -118,10 +118,10 @@ static ac_status md_read(ac_context *ctx, const ac_format *format,
     if (st != AC_OK)
         return st;
     if (root && root->type != AC_MAP) {
-        acp_error_set(error, AC_ERR_STRUCTURE, source, root->line, root->column,
-                      -1,
-                      "front matter is a %s; it must be a mapping of fields",
-                      ac_type_name(root->type));
+        acp_error_set(
+            error, AC_ERR_STRUCTURE, source, root->line, root->column, -1,
+            "front matter is %s %s; it must be a mapping of fields",
+            root->type == AC_INTEGER ? "an" : "a", ac_type_name(root->type));
         ac_value_free(root);
         return AC_ERR_STRUCTURE;
     }
@@ -176,7 +176,11 @@ static ac_status md_write(ac_context *ctx, const ac_format *format,
         return acp_error_set(error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
                              "the fields hold an \"instructions\" key, which "
                              "the model reserves for the instructions");
-    ac_status st = ac_buf_puts(out, "---\n");
+    ac_status st = acp_check_string(doc->instructions, doc->instructions_len,
+                                    "the instructions", error);
+    if (st != AC_OK)
+        return st;
+    st = ac_buf_puts(out, "---\n");
     if (st == AC_OK && doc->fields->u.map.len > 0)
         st = acp_yaml_emit_map(ctx, doc->fields, NULL, 0, out, error);
     if (st == AC_OK)

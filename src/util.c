@@ -200,7 +200,11 @@ void acp_line_column(const char *s, size_t len, size_t offset, int *line,
     int l = 1, c = 1;
     if (offset > len)
         offset = len;
-    for (size_t i = 0; i < offset; i++) {
+    size_t i = 0;
+    /* A BOM at the start takes no column: editors do not show it. */
+    if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 && offset >= 3)
+        i = 3;
+    for (; i < offset; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '\n' || (ch == '\r' && (i + 1 >= len || s[i + 1] != '\n'))) {
             l++;
@@ -236,6 +240,22 @@ ac_status acp_check_text(const char *s, size_t len, const char *source,
     acp_describe_byte((unsigned char)s[bad], desc);
     return acp_error_set(error, AC_ERR_ENCODING, source, line, column,
                          (long)bad, "invalid UTF-8 (byte %s)", desc);
+}
+
+ac_status acp_check_string(const char *s, size_t len, const char *what,
+                           ac_error *error)
+{
+    size_t bad;
+    bool is_nul;
+    if (acp_utf8_check(s, len, &bad, &is_nul))
+        return AC_OK;
+    if (is_nul)
+        return acp_error_set(error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
+                             "NUL character in %s", what);
+    char desc[16];
+    acp_describe_byte((unsigned char)s[bad], desc);
+    return acp_error_set(error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
+                         "invalid UTF-8 (byte %s) in %s", desc, what);
 }
 
 /* ---- numbers ---- */
@@ -320,7 +340,7 @@ int acp_format_number(const ac_context *ctx, double d, char out[32])
     int n;
     const char *sign = neg ? "-" : "";
     if (exp >= 16 || exp < -4) {
-        n = snprintf(out, 32, "%s%c.%se%c%02d", sign, digits[0],
+        n = snprintf(out, 32, "%s%c.%se%c%d", sign, digits[0],
                      nd > 1 ? digits + 1 : "0", exp < 0 ? '-' : '+',
                      exp < 0 ? -exp : exp);
     } else if (exp >= 0) {

@@ -347,6 +347,28 @@ bool ac_map_remove(ac_value *map, const char *key, size_t len)
     return true;
 }
 
+int ac_map_key_line(const ac_value *map, size_t i)
+{
+    if (!map || map->type != AC_MAP || i >= map->u.map.len)
+        return 0;
+    return map->u.map.entries[i].key_line;
+}
+
+int ac_map_key_column(const ac_value *map, size_t i)
+{
+    if (!map || map->type != AC_MAP || i >= map->u.map.len)
+        return 0;
+    return map->u.map.entries[i].key_column;
+}
+
+void ac_map_set_key_position(ac_value *map, size_t i, int line, int column)
+{
+    if (!map || map->type != AC_MAP || i >= map->u.map.len)
+        return;
+    map->u.map.entries[i].key_line = line;
+    map->u.map.entries[i].key_column = column;
+}
+
 int ac_value_line(const ac_value *v) { return v ? v->line : 0; }
 
 int ac_value_column(const ac_value *v) { return v ? v->column : 0; }

@@ -267,20 +267,32 @@ static ac_status on_scalar(reader *r, const yaml_event_t *ev)
 
     ac_value *v = NULL;
     acp_yaml_problem problem;
-    ac_status st = check_string(r, n, m, expecting_key(r));
+    bool is_key = expecting_key(r);
+    ac_status st = check_string(r, n, m, is_key);
     if (st != AC_OK)
         return st;
     if (memchr(text, '\0', n))
         return fail_at(r, AC_ERR_ENCODING, m, "NUL character (\\0) in a %s",
-                       expecting_key(r) ? "key" : "string");
+                       is_key ? "key" : "string");
     st = acp_yaml_resolve(r->ctx, text, n, plain, tag, &v, &problem);
     if (st == AC_ERR_NOMEM)
         return no_memory(r);
-    if (st != AC_OK)
-        return resolve_failure(r, m, problem, text, n, tag);
+    if (st != AC_OK) {
+        /* A key is its text: a number no value could hold (".inf", an
+         * integer beyond 64 bits) is still a fine key. Its tag must be
+         * valid all the same. */
+        bool key_text_ok = is_key && (problem == ACP_YAML_INT_RANGE ||
+                                      problem == ACP_YAML_FLOAT_RANGE ||
+                                      problem == ACP_YAML_INF_NAN);
+        if (!key_text_ok)
+            return resolve_failure(r, m, problem, text, n, tag);
+        v = ac_value_new_string(text, n);
+        if (!v)
+            return no_memory(r);
+    }
     ac_value_set_position(v, line_of(r, m), column_of(m));
 
-    if (expecting_key(r)) {
+    if (is_key) {
         if (plain && !tag && n == 2 && memcmp(text, "<<", 2) == 0) {
             ac_value_free(v);
             return fail_at(r, AC_ERR_STRUCTURE, m,

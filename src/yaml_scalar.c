@@ -223,7 +223,9 @@ static bool plain_char(uint32_t c)
         return false;
     if (c == 0xfeff || c == 0x2028 || c == 0x2029 || c == 0xfffe || c == 0xffff)
         return false;
-    return true;
+    /* libyaml 0.2.5 takes every character beyond U+FFFF for unprintable:
+     * it writes such text double-quoted with \U escapes. */
+    return c <= 0xffff;
 }
 
 bool acp_yaml_plain_ok(const char *s, size_t n)

@@ -68,11 +68,15 @@ static ac_status emit_scalar(writer *w, const char *s, size_t n,
     return emit(w, &ev);
 }
 
-static ac_status emit_string(writer *w, const char *s, size_t n)
+static ac_status emit_string(writer *w, const char *s, size_t n, bool key)
 {
     if (n > INT32_MAX)
         return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
                              "string too long for the YAML emitter");
+    /* What the readers refuse, the writers do not write. */
+    ac_status st = acp_check_string(s, n, key ? "a key" : "a string", w->error);
+    if (st != AC_OK)
+        return st;
     yaml_scalar_style_t style = acp_yaml_plain_ok(s, n)
                                     ? YAML_PLAIN_SCALAR_STYLE
                                     : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -115,7 +119,7 @@ static ac_status emit_map_entries(writer *w, const ac_value *map,
 {
     for (size_t i = 0; i < map->u.map.len; i++) {
         const acp_entry *e = &map->u.map.entries[i];
-        ac_status st = emit_string(w, e->key, e->key_len);
+        ac_status st = emit_string(w, e->key, e->key_len, true);
         if (st == AC_OK)
             st = emit_value(w, e->value, depth);
         if (st != AC_OK)
@@ -144,7 +148,7 @@ static ac_status emit_value(writer *w, const ac_value *v, uint64_t depth)
         return emit_scalar(w, num, (size_t)n, YAML_PLAIN_SCALAR_STYLE, false);
     }
     case AC_STRING:
-        return emit_string(w, v->u.str.s, v->u.str.len);
+        return emit_string(w, v->u.str.s, v->u.str.len, false);
     case AC_LIST:
     case AC_MAP:
         break;
@@ -215,12 +219,12 @@ ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
     if (st == AC_OK)
         st = emit_map_entries(&w, map, 1);
     if (st == AC_OK && instructions && instructions_len > 0) {
-        st = emit_string(&w, "instructions", 12);
+        st = emit_string(&w, "instructions", 12, true);
         if (st == AC_OK)
             st = literal_ok(instructions, instructions_len)
                      ? emit_scalar(&w, instructions, instructions_len,
                                    YAML_LITERAL_SCALAR_STYLE, true)
-                     : emit_string(&w, instructions, instructions_len);
+                     : emit_string(&w, instructions, instructions_len, false);
     }
     if (st == AC_OK) {
         yaml_mapping_end_event_initialize(&ev);

@@ -128,7 +128,7 @@ AC_API void ac_value_free(ac_value *v);
 /** A new deep copy of `v` (positions included), or NULL when out of memory. */
 AC_API ac_value *ac_value_copy(const ac_value *v);
 
-/** The value's type. */
+/** The value's type (AC_NULL for a NULL pointer too). */
 AC_API ac_type ac_value_type(const ac_value *v);
 
 /** The name of a type: "null", "boolean", "integer", ... (static). */
@@ -179,6 +179,17 @@ AC_API ac_value *ac_map_getn(const ac_value *map, const char *key, size_t len);
 AC_API ac_status ac_map_set(ac_value *map, const char *key, size_t len,
                             ac_value *value);
 
+/**
+ * Where the i-th key of a map was written in its source: 1-based line and
+ * column, 0 when unknown or out of range.
+ */
+AC_API int ac_map_key_line(const ac_value *map, size_t i);
+AC_API int ac_map_key_column(const ac_value *map, size_t i);
+
+/** Set where the i-th key was written (readers and plugins use this). */
+AC_API void ac_map_set_key_position(ac_value *map, size_t i, int line,
+                                    int column);
+
 /** Remove `key` from the map. Returns true when it was there. */
 AC_API bool ac_map_remove(ac_value *map, const char *key, size_t len);
 
@@ -193,9 +204,10 @@ AC_API int ac_value_column(const ac_value *v);
 AC_API void ac_value_set_position(ac_value *v, int line, int column);
 
 /**
- * Deep equality: same types, same scalars (numbers compared by value, so
- * 0.0 equals -0.0 only if both are zero of the same sign), same list items
- * in order, same map entries in the same order. Positions are ignored.
+ * Deep equality: same types, same scalars (numbers compared bit for bit,
+ * so -0.0 and 0.0 differ, as they are written apart), same list items in
+ * order, same map entries in the same order. Positions are ignored. Two
+ * NULL pointers are equal; NULL and a value are not.
  */
 AC_API bool ac_value_equal(const ac_value *a, const ac_value *b);
 

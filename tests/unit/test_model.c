@@ -20,7 +20,10 @@
 
 /* ---- helpers ---- */
 
-static ac_value *str(const char *s) { return ac_value_new_string(s, strlen(s)); }
+static ac_value *str(const char *s)
+{
+    return ac_value_new_string(s, strlen(s));
+}
 
 static void set(ac_value *map, const char *key, ac_value *value)
 {
@@ -488,8 +491,8 @@ static void test_copy_keeps_positions(void **state)
     /* The copy is deep: changing it leaves the original alone. */
     set(inner, "t", ac_value_new_bool(false));
     assert_false(ac_value_equal(a, b));
-    assert_true(ac_value_bool(
-        ac_map_get(ac_list_get(ac_map_get(a, "tools"), 2), "t")));
+    assert_true(
+        ac_value_bool(ac_map_get(ac_list_get(ac_map_get(a, "tools"), 2), "t")));
     ac_value_free(a);
     ac_value_free(b);
 
@@ -949,14 +952,24 @@ static void test_format_number(void **state)
 }
 
 /* Whole numbers are written in positional notation with ".0", as the
- * header documents ("100.0"), not as "1.0e+02". */
-static void test_format_number_whole(void **state)
+ * header documents ("100.0"), not as "1.0e+02"; fixed notation for decimal
+ * exponents from -4 to 15, exponent notation outside. */
+static void test_format_number_notation(void **state)
 {
     (void)state;
     check_number(NULL, 12.0, "12.0");
     check_number(NULL, -20.0, "-20.0");
     check_number(NULL, 100.0, "100.0");
     check_number(NULL, 1000.0, "1000.0");
+    check_number(NULL, 1234.5, "1234.5");
+    check_number(NULL, 1e15, "1000000000000000.0");
+    check_number(NULL, 1e16, "1.0e+16");
+    check_number(NULL, 1.25e17, "1.25e+17");
+    check_number(NULL, 9007199254740993.0, "9007199254740992.0");
+    check_number(NULL, 0.0001, "0.0001");
+    check_number(NULL, -0.00012, "-0.00012");
+    check_number(NULL, 0.00001, "1.0e-5");
+    check_number(NULL, 2.25e-7, "2.25e-7");
 }
 
 static void test_parse_number(void **state)
@@ -988,9 +1001,9 @@ static void test_parse_number(void **state)
 /* Try the locales with a decimal comma this host may have. */
 static const char *enter_comma_locale(void)
 {
-    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8",
-                                        "fr_FR.UTF-8", "fr_FR.utf8",
-                                        "nl_NL.UTF-8", "ru_RU.UTF-8", NULL};
+    static const char *const names[] = {
+        "de_DE.UTF-8", "de_DE.utf8",  "fr_FR.UTF-8", "fr_FR.utf8",
+        "nl_NL.UTF-8", "ru_RU.UTF-8", NULL};
     for (const char *const *n = names; *n; n++) {
         if (setlocale(LC_ALL, *n)) {
             char probe[16];
@@ -1059,18 +1072,18 @@ static void test_utf8_check(void **state)
     (void)state;
     check_utf8_ok("", 0);
     check_utf8_ok("plain ASCII ~\x7f", 14);
-    check_utf8_ok("\xc2\x80", 2);             /* U+0080 */
-    check_utf8_ok("caf\xc3\xa9", 5);          /* é */
-    check_utf8_ok("\xdf\xbf", 2);             /* U+07FF */
-    check_utf8_ok("\xe0\xa0\x80", 3);         /* U+0800 */
-    check_utf8_ok("\xe2\x82\xac", 3);         /* € */
-    check_utf8_ok("\xed\x9f\xbf", 3);         /* U+D7FF */
-    check_utf8_ok("\xee\x80\x80", 3);         /* U+E000 */
-    check_utf8_ok("\xef\xbf\xbf", 3);         /* U+FFFF */
-    check_utf8_ok("\xf0\x90\x80\x80", 4);     /* U+10000 */
-    check_utf8_ok("\xf0\x9f\x98\x80", 4);     /* 😀 */
-    check_utf8_ok("\xf4\x8f\xbf\xbf", 4);     /* U+10FFFF */
-    check_utf8_ok("\xef\xbb\xbfhi", 5);       /* a BOM is valid UTF-8 */
+    check_utf8_ok("\xc2\x80", 2);         /* U+0080 */
+    check_utf8_ok("caf\xc3\xa9", 5);      /* é */
+    check_utf8_ok("\xdf\xbf", 2);         /* U+07FF */
+    check_utf8_ok("\xe0\xa0\x80", 3);     /* U+0800 */
+    check_utf8_ok("\xe2\x82\xac", 3);     /* € */
+    check_utf8_ok("\xed\x9f\xbf", 3);     /* U+D7FF */
+    check_utf8_ok("\xee\x80\x80", 3);     /* U+E000 */
+    check_utf8_ok("\xef\xbf\xbf", 3);     /* U+FFFF */
+    check_utf8_ok("\xf0\x90\x80\x80", 4); /* U+10000 */
+    check_utf8_ok("\xf0\x9f\x98\x80", 4); /* 😀 */
+    check_utf8_ok("\xf4\x8f\xbf\xbf", 4); /* U+10FFFF */
+    check_utf8_ok("\xef\xbb\xbfhi", 5);   /* a BOM is valid UTF-8 */
 
     /* Overlong forms. */
     check_utf8_bad("\xc0\xaf", 2, 0, false);
@@ -1129,7 +1142,7 @@ static void test_line_column(void **state)
     check_lc(lf, 8, 4, 2, 2);
     check_lc(lf, 8, 6, 3, 1);
     check_lc(lf, 8, 7, 4, 1);
-    check_lc(lf, 8, 8, 4, 2); /* the end */
+    check_lc(lf, 8, 8, 4, 2);   /* the end */
     check_lc(lf, 8, 100, 4, 2); /* past the end: clamped */
 
     const char *crlf = "ab\r\ncd\r\n";
@@ -1221,7 +1234,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_buffers),
         cmocka_unit_test(test_format_number),
-        cmocka_unit_test(test_format_number_whole),
+        cmocka_unit_test(test_format_number_notation),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_number_locale_independent),
         cmocka_unit_test(test_utf8_check),
