@@ -5,7 +5,8 @@
 # usage: scripts/install-deps.sh [EXTRA_PACKAGE...]
 #
 # Build: cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
-# libcmark-dev libcmocka-dev. Tests: python3 diffutils. Extra packages named
+# libcmark-dev libcmocka-dev. Tests: python3 diffutils locales (for a de_DE
+# locale the tests compile into the build tree). Extra packages named
 # on the command line (e.g. clang, which .ci/run also builds with) are
 # checked too.
 #
@@ -18,7 +19,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
-libcmark-dev libcmocka-dev python3 diffutils"
+libcmark-dev libcmocka-dev python3 diffutils locales"
 # shellcheck disable=SC2206 # word splitting is meant
 wanted=($packages "$@")
 
