@@ -100,25 +100,17 @@ static ac_status check_text(json_writer *w, const char *s, size_t len,
     bool is_nul;
     if (acp_utf8_check(s, len, &bad, &is_nul))
         return AC_OK;
-    char problem[48];
+    char what[200];
     char path[160];
-    if (is_nul) {
-        snprintf(problem, sizeof problem, "NUL character");
-    } else {
-        char desc[16];
-        acp_describe_byte((unsigned char)s[bad], desc);
-        snprintf(problem, sizeof problem, "invalid UTF-8 (byte %s)", desc);
-    }
     path_text(step, path, sizeof path);
     if (kind == TEXT_INSTRUCTIONS)
-        return acp_error_set(w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
-                             "%s in the instructions", problem);
-    if (kind == TEXT_KEY && !step)
-        return acp_error_set(w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
-                             "%s in a key of the fields", problem);
-    return acp_error_set(
-        w->error, AC_ERR_ENCODING, "agentconv", 0, 0, -1, "%s in %s at %s",
-        problem, kind == TEXT_KEY ? "a key of the map" : "the string", path);
+        snprintf(what, sizeof what, "the instructions");
+    else if (kind == TEXT_KEY && !step)
+        snprintf(what, sizeof what, "a key of the fields");
+    else
+        snprintf(what, sizeof what, "%s at %s",
+                 kind == TEXT_KEY ? "a key of the map" : "the string", path);
+    return acp_check_string(s, len, what, w->error);
 }
 
 /* Append a JSON string: runs of bytes that need no escape go in one

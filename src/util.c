@@ -224,6 +224,19 @@ void acp_describe_byte(unsigned char c, char out[16])
     snprintf(out, 16, "0x%02x", c);
 }
 
+/* What is wrong at `bad`, in words: "NUL character (U+0000)" or
+ * "invalid UTF-8 (byte 0xff)". */
+static void describe_fault(const char *s, size_t bad, bool is_nul, char out[40])
+{
+    if (is_nul) {
+        snprintf(out, 40, "NUL character (U+0000)");
+    } else {
+        char desc[16];
+        acp_describe_byte((unsigned char)s[bad], desc);
+        snprintf(out, 40, "invalid UTF-8 (byte %s)", desc);
+    }
+}
+
 ac_status acp_check_text(const char *s, size_t len, const char *source,
                          ac_error *error)
 {
@@ -233,13 +246,11 @@ ac_status acp_check_text(const char *s, size_t len, const char *source,
         return AC_OK;
     int line, column;
     acp_line_column(s, len, bad, &line, &column);
-    if (is_nul)
-        return acp_error_set(error, AC_ERR_ENCODING, source, line, column,
-                             (long)bad, "NUL character (U+0000) in the input");
-    char desc[16];
-    acp_describe_byte((unsigned char)s[bad], desc);
+    char fault[40];
+    describe_fault(s, bad, is_nul, fault);
     return acp_error_set(error, AC_ERR_ENCODING, source, line, column,
-                         (long)bad, "invalid UTF-8 (byte %s)", desc);
+                         (long)bad, "%s%s", fault,
+                         is_nul ? " in the input" : "");
 }
 
 ac_status acp_check_string(const char *s, size_t len, const char *what,
@@ -249,13 +260,10 @@ ac_status acp_check_string(const char *s, size_t len, const char *what,
     bool is_nul;
     if (acp_utf8_check(s, len, &bad, &is_nul))
         return AC_OK;
-    if (is_nul)
-        return acp_error_set(error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
-                             "NUL character in %s", what);
-    char desc[16];
-    acp_describe_byte((unsigned char)s[bad], desc);
+    char fault[40];
+    describe_fault(s, bad, is_nul, fault);
     return acp_error_set(error, AC_ERR_ENCODING, "agentconv", 0, 0, -1,
-                         "invalid UTF-8 (byte %s) in %s", desc, what);
+                         "%s in %s", fault, what);
 }
 
 /* ---- numbers ---- */

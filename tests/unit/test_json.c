@@ -1399,7 +1399,7 @@ static void test_write_rejects(void **state)
     set(m, "a/b~c", inner);
     set(f, "m", m);
     expect_write_error(ctx, doc, AC_ERR_ENCODING,
-                       "NUL character in a key of the map at /m/a~1b~0c");
+                       "NUL character (U+0000) in a key of the map at /m/a~1b~0c");
     assert_true(ac_map_remove(f, "m", 1));
 
     assert_int_equal(ac_map_set(f, "\xC3", 1, ac_value_new_null()), AC_OK);
@@ -1409,7 +1409,7 @@ static void test_write_rejects(void **state)
 
     assert_int_equal(ac_doc_set_instructions(doc, "a\0b", 3), AC_OK);
     expect_write_error(ctx, doc, AC_ERR_ENCODING,
-                       "NUL character in the instructions");
+                       "NUL character (U+0000) in the instructions");
     assert_int_equal(ac_doc_set_instructions(doc, "", 0), AC_OK);
 
     /* Depth, as the reader counts it. */
