@@ -6,7 +6,9 @@
 #
 # Build: cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
 # libcmark-dev libcmocka-dev. Tests: python3 diffutils locales (for a de_DE
-# locale the tests compile into the build tree). Extra packages named
+# locale the tests compile into the build tree), python3-jsonschema and
+# python3-yaml (tests/validate_schema.py checks the golden json and yaml
+# files against schemas/agent.schema.json). Extra packages named
 # on the command line (e.g. clang, which .ci/run also builds with) are
 # checked too.
 #
@@ -19,7 +21,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
-libcmark-dev libcmocka-dev python3 diffutils locales"
+libcmark-dev libcmocka-dev python3 python3-jsonschema python3-yaml diffutils
+locales"
 # shellcheck disable=SC2206 # word splitting is meant
 wanted=($packages "$@")
 

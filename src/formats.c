@@ -9,6 +9,8 @@
 const ac_format *const acp_builtin_formats[] = {
     &acp_format_md,
     &acp_format_json,
+    &acp_format_yaml,
+    &acp_format_xml,
 };
 
 const size_t acp_builtin_format_count =

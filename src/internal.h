@@ -190,6 +190,8 @@ char *acp_strndup(const char *s, size_t len);
 
 extern const ac_format acp_format_md;
 extern const ac_format acp_format_json;
+extern const ac_format acp_format_yaml;
+extern const ac_format acp_format_xml;
 
 /** The built-in formats, in the order --list-formats shows them. */
 extern const ac_format *const acp_builtin_formats[];

@@ -57,15 +57,54 @@ static int blank_lines(const char *p, const char *end)
     }
 }
 
-static int md_sniff(const char *data, size_t len)
+/* Find the line that closes front matter whose first line starts at `p`
+ * (the line after the opening one, file line 2). Returns the start of the
+ * closing line, storing its length (line break included) in `*close_len`
+ * and its file line in `*line`; or NULL when no line closes it. */
+static const char *find_close(const char *p, const char *end, int *line,
+                              size_t *close_len)
+{
+    *line = 2;
+    while (p < end) {
+        size_t close = delimiter_line(p, end, true);
+        if (close) {
+            *close_len = close;
+            return p;
+        }
+        const char *nl = p;
+        while (nl < end && *nl != '\n' && *nl != '\r')
+            nl++;
+        size_t br = line_break(nl, end);
+        if (!br)
+            return NULL;
+        p = nl + br;
+        (*line)++;
+    }
+    return NULL;
+}
+
+int acp_front_matter_shape(const char *data, size_t len)
 {
     const char *end = data + len;
     if (len >= 3 && memcmp(data, bom, 3) == 0)
         data += 3;
-    if (delimiter_line(data, end, false))
+    size_t open = delimiter_line(data, end, false);
+    if (!open)
+        return 0;
+    int line;
+    size_t close_len;
+    return find_close(data + open, end, &line, &close_len) ? 2 : 1;
+}
+
+static int md_sniff(const char *data, size_t len)
+{
+    /* An opening line alone may as well start a YAML document (the yaml
+     * form claims that with 50): md claims front matter that is closed. */
+    if (acp_front_matter_shape(data, len) == 2)
         return 90;
     /* Text that nobody else claims is most likely markdown without front
-     * matter: let the md reader say so. */
+     * matter (or with front matter never closed): let the md reader say
+     * so. */
     return 1;
 }
 
@@ -87,25 +126,10 @@ static ac_status md_read(ac_context *ctx, const ac_format *format,
                              "line '---'");
     /* Find the closing line. */
     const char *fm = start + open;
-    const char *p = fm;
-    int line = 2;
+    int line;
     size_t close = 0;
-    while (p < end) {
-        close = delimiter_line(p, end, true);
-        if (close)
-            break;
-        const char *nl = p;
-        while (nl < end && *nl != '\n' && *nl != '\r')
-            nl++;
-        size_t br = line_break(nl, end);
-        if (!br) {
-            p = end;
-            break;
-        }
-        p = nl + br;
-        line++;
-    }
-    if (!close)
+    const char *p = find_close(fm, end, &line, &close);
+    if (!p)
         return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1,
                              (long)(start - data),
                              "front matter opened on line 1 is never closed "

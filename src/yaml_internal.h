@@ -1,5 +1,5 @@
 /*
- * The YAML code shared by the md front matter and (later) the yaml form:
+ * The YAML code shared by the md front matter and the yaml form:
  * one event-to-model reader, one model-to-emitter writer, and the scalar
  * rules they both follow.
  *
@@ -59,13 +59,25 @@ ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
 
 /**
  * Append `map` as a YAML block mapping (one document, no "---" or "..."
- * markers) to `out`, in the canonical style of FORMATS.md. When
- * `instructions` is not NULL it is written last under the key
- * "instructions" (the yaml form). An empty map without instructions
- * writes "{}\n".
+ * markers, except the "..." libyaml adds after a final "|+" block) to
+ * `out`, in the canonical style of FORMATS.md. `instructions` NULL is the
+ * md front matter: multi-line strings are double-quoted. Not NULL is the
+ * yaml form: the instructions are written last under the key
+ * "instructions" (left out when `instructions_len` is 0), and every
+ * multi-line string value, the instructions included, is a literal block
+ * scalar ("|", "|-", "|+") where libyaml's emitter allows one. An empty map
+ * without instructions writes "{}\n".
  */
 ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
                             const char *instructions, size_t instructions_len,
                             ac_buf *out, ac_error *error);
+
+/**
+ * For the md and yaml sniffers (md.c): 0 when the text (after an optional
+ * UTF-8 BOM) does not start with a line "---"; 1 when it does but no later
+ * line "---" or "..." closes it (a YAML document, or md front matter never
+ * closed); 2 when one does (md front matter).
+ */
+int acp_front_matter_shape(const char *data, size_t len);
 
 #endif /* AGENTCONV_YAML_INTERNAL_H */

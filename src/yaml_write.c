@@ -2,8 +2,12 @@
  * The model into libyaml's emitter, in the canonical style of FORMATS.md:
  * block lists and maps, plain scalars where they read back as the same
  * string in YAML 1.1 and 1.2, double-quoted otherwise (line breaks as \n
- * escapes), UTF-8 as UTF-8, no line folding. libyaml itself does not look
- * at the locale; numbers are formatted by acp_format_number.
+ * escapes), UTF-8 as UTF-8, no line folding. The yaml form writes
+ * multi-line values (the instructions above all) as literal block scalars
+ * where libyaml allows one (literal_ok); md front matter never does (the
+ * naive front-matter parsers of several tools cannot read them). libyaml
+ * itself does not look at the locale; numbers are formatted by
+ * acp_format_number.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -20,6 +24,7 @@ typedef struct writer {
     ac_buf *out;
     ac_error *error;
     bool out_failed;
+    bool literal_blocks; /* multi-line values as literal blocks (yaml) */
 } writer;
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
@@ -68,6 +73,46 @@ static ac_status emit_scalar(writer *w, const char *s, size_t n,
     return emit(w, &ev);
 }
 
+/*
+ * True when the text is written as a literal block scalar: it has a line
+ * break, and libyaml's emitter accepts it as a block scalar and writes it
+ * so that it reads back the same. libyaml refuses (and silently writes
+ * double-quoted) text with a character it does not take for printable
+ * (controls, tab and CR included; C1 controls; the BOM; U+FFFE and U+FFFF;
+ * everything beyond U+FFFF) or a space before a line break or at the end.
+ * LS and PS (U+2028, U+2029) are line breaks to a YAML reader, which would
+ * not give them back as they were written: they are refused too.
+ *
+ * A first line starting with a space gets an indentation indicator ("|2"),
+ * which libyaml writes and reads back; final line breaks choose the
+ * chomping indicator ("|-" none, "|" one, "|+" more). The input is valid
+ * UTF-8 (checked before).
+ */
+static bool literal_ok(const char *s, size_t n)
+{
+    if (!memchr(s, '\n', n))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned char c1 = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+        unsigned char c2 = i + 2 < n ? (unsigned char)s[i + 2] : 0;
+        if ((c < 0x20 && c != '\n') || c == 0x7f)
+            return false;
+        if (c == ' ' && (i + 1 == n || c1 == '\n'))
+            return false;
+        if (c == 0xc2 && c1 < 0xa0)
+            return false; /* C1 controls, NEL among them */
+        if (c == 0xe2 && c1 == 0x80 && (c2 == 0xa8 || c2 == 0xa9))
+            return false; /* LS, PS */
+        if (c == 0xef && ((c1 == 0xbb && c2 == 0xbf) ||
+                          (c1 == 0xbf && (c2 == 0xbe || c2 == 0xbf))))
+            return false; /* BOM, U+FFFE, U+FFFF */
+        if (c >= 0xf0)
+            return false; /* beyond U+FFFF: not printable to libyaml */
+    }
+    return true;
+}
+
 static ac_status emit_string(writer *w, const char *s, size_t n, bool key)
 {
     if (n > INT32_MAX)
@@ -77,39 +122,12 @@ static ac_status emit_string(writer *w, const char *s, size_t n, bool key)
     ac_status st = acp_check_string(s, n, key ? "a key" : "a string", w->error);
     if (st != AC_OK)
         return st;
-    yaml_scalar_style_t style = acp_yaml_plain_ok(s, n)
-                                    ? YAML_PLAIN_SCALAR_STYLE
-                                    : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    yaml_scalar_style_t style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    if (acp_yaml_plain_ok(s, n))
+        style = YAML_PLAIN_SCALAR_STYLE;
+    else if (w->literal_blocks && !key && literal_ok(s, n))
+        style = YAML_LITERAL_SCALAR_STYLE;
     return emit_scalar(w, s, n, style, true);
-}
-
-/* True when libyaml's emitter can write the text as a literal block
- * scalar: it has a line break, every character is printable, no tab, and
- * no line ends in a space (libyaml refuses those). */
-static bool literal_ok(const char *s, size_t n)
-{
-    if (!memchr(s, '\n', n))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n') || c == 0x7f)
-            return false;
-        if (c == ' ' && (i + 1 == n || s[i + 1] == '\n'))
-            return false;
-        /* C1 controls, U+2028/9 and the BOM are not printable here. */
-        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0)
-            return false;
-        if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-            ((unsigned char)s[i + 2] == 0xa8 ||
-             (unsigned char)s[i + 2] == 0xa9))
-            return false;
-        if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbb &&
-            (unsigned char)s[i + 2] == 0xbf)
-            return false;
-    }
-    /* A first line that starts with a space needs an indentation
-     * indicator, which libyaml writes; a leading line break too. */
-    return true;
 }
 
 static ac_status emit_value(writer *w, const ac_value *v, uint64_t depth);
@@ -192,6 +210,7 @@ ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
     w.ctx = ctx;
     w.out = out;
     w.error = error;
+    w.literal_blocks = instructions != NULL;
     if (!yaml_emitter_initialize(&w.emitter))
         return nomem(&w);
     yaml_emitter_set_output(&w.emitter, write_handler, &w);
@@ -221,10 +240,7 @@ ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
     if (st == AC_OK && instructions && instructions_len > 0) {
         st = emit_string(&w, "instructions", 12, true);
         if (st == AC_OK)
-            st = literal_ok(instructions, instructions_len)
-                     ? emit_scalar(&w, instructions, instructions_len,
-                                   YAML_LITERAL_SCALAR_STYLE, true)
-                     : emit_string(&w, instructions, instructions_len, false);
+            st = emit_string(&w, instructions, instructions_len, false);
     }
     if (st == AC_OK) {
         yaml_mapping_end_event_initialize(&ev);

@@ -1,15 +1,29 @@
 /*
- * The corpus round trip: every markdown agent definition under a directory
- * is read as md and must survive md -> json -> model and md -> md -> model
- * unchanged, and writing one model twice must give the same bytes.
+ * The round-trip property over real files: every agent file under a
+ * directory is read, and its model must survive every form the library can
+ * read and write (md, json, yaml, xml: the context's formats, whichever
+ * exist).
  *
- * Usage: roundtrip_corpus [--min-files N] [DIR]
+ * Usage: roundtrip_corpus [--golden] [--min-files N] [DIR]
  *
- * Files the md reader rejects are listed ("rejected: path:line:col: text")
- * and counted but do not fail the run: recovering invalid real-world YAML
- * is a later step. The run fails when an accepted file fails a round trip,
- * or when fewer than N files (300 by default) were found, which guards
- * against an empty or missing directory.
+ * Without --golden, every .md file under DIR (README.md aside) is read as
+ * md: the corpus of real agents. With --golden, DIR is golden/valid and
+ * every CASE/input.* is read in the form its extension names.
+ *
+ * For each file x, with m = read(x) and for every form A:
+ *   - x_A = write_A(m) is the same bytes when written twice;
+ *   - m_A = read_A(x_A) equals m, and write_A(m_A) gives x_A again;
+ *   - for every form B, read_B(write_B(m_A)) equals m_A;
+ *   - when x is canonical (written in its own form F, m gives x back),
+ *     write_F(m_A) is x byte for byte.
+ *
+ * Files the reader rejects are listed ("rejected: path:line:col: text");
+ * in the corpus they are counted but do not fail the run (recovering
+ * invalid real-world YAML is a later step); a golden input that does not
+ * read is a failure. The run fails when a file fails a check, or when
+ * fewer than N files (300 by default) were found, which guards against an
+ * empty or missing directory. It prints per-form counts and ends with
+ * "N passed, M failed".
  *
  * Uses the public API only, like any other program.
  *
@@ -81,9 +95,15 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* Which files to check: .md files of the corpus, or the input.* files of
+ * golden cases. */
+static bool golden_mode;
+
 /* Whether a directory entry named `name` is an agent file to check. */
 static bool is_agent_file(const char *name)
 {
+    if (golden_mode)
+        return strncmp(name, "input.", 6) == 0;
     return ends_with(name, ".md") && strcmp(name, "README.md") != 0;
 }
 
@@ -220,99 +240,193 @@ static void count_warning(void *user, const ac_error *warning)
 
 /* ---- the checks ---- */
 
-/*
- * Write `doc` in `format`, read the text back and compare; write the model
- * again and the read-back model too, and compare the bytes. Returns true
- * when everything held. When `original` is not NULL and the first writing
- * equals it byte for byte, sets `*canonical`.
- */
-static bool round_trip(ac_context *ctx, const ac_format *format,
-                       const ac_doc *doc, const char *path,
-                       const char *original, size_t original_len,
-                       bool *canonical)
+/* The forms to go through (those that read and write) and what they
+ * counted. */
+typedef struct form {
+    const ac_format *format;
+    unsigned long passed;
+    unsigned long failed;
+} form;
+
+#define MAX_FORMS 16
+
+typedef struct run {
+    ac_context *ctx;
+    form forms[MAX_FORMS];
+    size_t nforms;
+} run;
+
+/* Write `doc` in `format` into a new buffer, printing a failure as
+ * "FAIL: path: what: message". */
+static char *write_doc(const run *r, const ac_format *format, const ac_doc *doc,
+                       size_t *len, const char *path, const char *what)
 {
-    const char *name = format->name;
-    char *first = NULL;
-    char *again = NULL;
-    char *from_back = NULL;
-    size_t first_len = 0;
-    size_t again_len = 0;
-    size_t back_len = 0;
-    ac_doc *back = NULL;
+    char *out = NULL;
     ac_error err;
-    bool ok = false;
-
-    if (ac_write(ctx, format, doc, &first, &first_len, &err) != AC_OK) {
-        printf("FAIL: %s: writing %s: %s\n", path, name, err.text);
-        goto out;
+    if (ac_write(r->ctx, format, doc, &out, len, &err) != AC_OK) {
+        printf("FAIL: %s: %s: %s\n", path, what, err.text);
+        return NULL;
     }
-    if (canonical && original && first_len == original_len &&
-        memcmp(first, original, first_len) == 0)
-        *canonical = true;
+    return out;
+}
 
-    char label[512];
-    snprintf(label, sizeof label, "%s (as %s)", path, name);
-    if (ac_read(ctx, format, first, first_len, label, &back, &err) != AC_OK) {
-        printf("FAIL: %s: the %s written does not read back: ", path, name);
+/* Read text written in `format`, printing a failure. */
+static ac_doc *read_doc(const run *r, const ac_format *format, const char *text,
+                        size_t len, const char *path, const char *what)
+{
+    ac_doc *doc = NULL;
+    ac_error err;
+    char label[600];
+    snprintf(label, sizeof label, "%s (as %s)", path, format->name);
+    if (ac_read(r->ctx, format, text, len, label, &doc, &err) != AC_OK) {
+        printf("FAIL: %s: %s does not read back: ", path, what);
         print_location(stdout, label, &err);
         printf("\n");
-        goto out;
+        return NULL;
     }
-    if (!ac_doc_equal(doc, back)) {
-        printf("FAIL: %s: md -> %s -> model changed the model\n", path, name);
+    return doc;
+}
+
+static bool same_bytes(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    return a_len == b_len && memcmp(a, b, a_len) == 0;
+}
+
+/* read_B(write_B(doc)) must equal doc. */
+static bool through(const run *r, const ac_format *a, const ac_format *b,
+                    const ac_doc *doc, const char *path)
+{
+    char what[128];
+    snprintf(what, sizeof what, "%s -> %s", a->name, b->name);
+    size_t len = 0;
+    char *text = write_doc(r, b, doc, &len, path, what);
+    if (!text)
+        return false;
+    ac_doc *back = read_doc(r, b, text, len, path, what);
+    bool ok = back && ac_doc_equal(doc, back);
+    if (back && !ok) {
+        printf("FAIL: %s: %s -> model changed the model\n", path, what);
         print_first_difference(doc, back);
-        goto out;
     }
-    if (ac_write(ctx, format, doc, &again, &again_len, &err) != AC_OK) {
-        printf("FAIL: %s: writing %s a second time: %s\n", path, name,
-               err.text);
+    ac_doc_free(back);
+    free(text);
+    return ok;
+}
+
+/*
+ * The checks of one form A for the model `doc` of a file `path`. When
+ * `original` is not NULL the file is canonical in `own` (its own form):
+ * it must come back byte for byte through A.
+ */
+static bool check_form(const run *r, const ac_format *a, const ac_doc *doc,
+                       const char *path, const ac_format *own,
+                       const char *original, size_t original_len)
+{
+    const char *name = a->name;
+    char what[128];
+    size_t first_len = 0, again_len = 0, back_len = 0, own_len = 0;
+    char *again = NULL, *from_back = NULL, *own_text = NULL;
+    ac_doc *back = NULL;
+    bool ok = false;
+
+    snprintf(what, sizeof what, "writing %s", name);
+    char *first = write_doc(r, a, doc, &first_len, path, what);
+    if (!first)
         goto out;
-    }
-    if (again_len != first_len || memcmp(again, first, first_len) != 0) {
+    again = write_doc(r, a, doc, &again_len, path, what);
+    if (!again)
+        goto out;
+    if (!same_bytes(first, first_len, again, again_len)) {
         printf("FAIL: %s: writing %s twice gave different bytes\n", path, name);
         goto out;
     }
-    if (ac_write(ctx, format, back, &from_back, &back_len, &err) != AC_OK) {
-        printf("FAIL: %s: writing the read-back model as %s: %s\n", path, name,
-               err.text);
+    snprintf(what, sizeof what, "the %s written", name);
+    back = read_doc(r, a, first, first_len, path, what);
+    if (!back)
+        goto out;
+    if (!ac_doc_equal(doc, back)) {
+        printf("FAIL: %s: %s -> %s -> model changed the model\n", path,
+               own->name, name);
+        print_first_difference(doc, back);
         goto out;
     }
-    if (back_len != first_len || memcmp(from_back, first, first_len) != 0) {
+    snprintf(what, sizeof what, "writing the read-back model as %s", name);
+    from_back = write_doc(r, a, back, &back_len, path, what);
+    if (!from_back)
+        goto out;
+    if (!same_bytes(from_back, back_len, first, first_len)) {
         printf("FAIL: %s: the read-back model writes other %s bytes\n", path,
                name);
         goto out;
     }
     ok = true;
+    for (size_t i = 0; i < r->nforms; i++)
+        ok = through(r, a, r->forms[i].format, back, path) && ok;
+    if (original) {
+        snprintf(what, sizeof what, "writing %s after %s", own->name, name);
+        own_text = write_doc(r, own, back, &own_len, path, what);
+        if (!own_text) {
+            ok = false;
+        } else if (!same_bytes(own_text, own_len, original, original_len)) {
+            printf("FAIL: %s: the canonical %s input does not come back "
+                   "byte for byte through %s\n",
+                   path, own->name, name);
+            ok = false;
+        }
+    }
 out:
     ac_doc_free(back);
     free(first);
     free(again);
     free(from_back);
+    free(own_text);
     return ok;
 }
 
 enum outcome { PASSED, REJECTED, FAILED };
 
-static enum outcome check_file(ac_context *ctx, const ac_format *md,
-                               const ac_format *json, const char *path,
+static enum outcome check_file(run *r, const char *path,
                                unsigned long *canonical_count)
 {
+    const ac_format *own = golden_mode ? ac_format_for_path(r->ctx, path)
+                                       : ac_format_find(r->ctx, "md");
+    if (!own || !own->read || !own->write) {
+        printf("FAIL: %s: no form that reads and writes this file name\n",
+               path);
+        return FAILED;
+    }
     ac_doc *doc = NULL;
     ac_error err;
-    if (ac_read_file(ctx, md, path, &doc, &err) != AC_OK) {
-        printf("rejected: ");
+    if (ac_read_file(r->ctx, own, path, &doc, &err) != AC_OK) {
+        printf("%s: ", golden_mode ? "FAIL: rejected" : "rejected");
         print_location(stdout, path, &err);
         printf("\n");
-        return REJECTED;
+        return golden_mode ? FAILED : REJECTED;
     }
-    size_t original_len = 0;
+    /* Is the file canonical in its own form? */
+    size_t original_len = 0, own_len = 0;
     char *original = read_all(path, &original_len);
-    bool canonical = false;
-    bool ok = round_trip(ctx, json, doc, path, NULL, 0, NULL);
-    ok = round_trip(ctx, md, doc, path, original, original_len, &canonical) &&
-         ok;
+    char *own_text = NULL;
+    ac_error werr;
+    bool canonical =
+        original &&
+        ac_write(r->ctx, own, doc, &own_text, &own_len, &werr) == AC_OK &&
+        same_bytes(own_text, own_len, original, original_len);
+    free(own_text);
     if (canonical)
         (*canonical_count)++;
+
+    bool ok = true;
+    for (size_t i = 0; i < r->nforms; i++) {
+        form *f = &r->forms[i];
+        bool form_ok = check_form(r, f->format, doc, path, own,
+                                  canonical ? original : NULL, original_len);
+        if (form_ok)
+            f->passed++;
+        else
+            f->failed++;
+        ok = ok && form_ok;
+    }
     free(original);
     ac_doc_free(doc);
     return ok ? PASSED : FAILED;
@@ -321,10 +435,12 @@ static enum outcome check_file(ac_context *ctx, const ac_format *md,
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: roundtrip_corpus [--min-files N] [DIR]\n"
+            "usage: roundtrip_corpus [--golden] [--min-files N] [DIR]\n"
             "Round-trips every .md agent file under DIR (default %s)\n"
-            "through json and md; fails when fewer than N files (default "
-            "%d) are found.\n",
+            "through every form that reads and writes; with --golden, every\n"
+            "CASE/input.* under DIR (golden/valid), read in the form of its\n"
+            "extension. Fails when fewer than N files (default %d) are "
+            "found.\n",
             CORPUS_DEFAULT_DIR, DEFAULT_MIN_FILES);
 }
 
@@ -338,6 +454,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--golden") == 0) {
+            golden_mode = true;
         } else if (strcmp(argv[i], "--min-files") == 0 && i + 1 < argc) {
             char *end;
             errno = 0;
@@ -370,11 +488,17 @@ int main(int argc, char **argv)
     }
     unsigned long warnings = 0;
     ac_context_set_warning_handler(ctx, count_warning, &warnings);
-    const ac_format *md = ac_format_find(ctx, "md");
-    const ac_format *json = ac_format_find(ctx, "json");
-    if (!md || !json) {
-        fprintf(stderr, "roundtrip_corpus: the md and json formats are not "
-                        "both registered\n");
+    run r;
+    memset(&r, 0, sizeof r);
+    r.ctx = ctx;
+    for (size_t i = 0; i < ac_format_count(ctx); i++) {
+        const ac_format *f = ac_format_at(ctx, i);
+        if (f->read && f->write && r.nforms < MAX_FORMS)
+            r.forms[r.nforms++].format = f;
+    }
+    if (!ac_format_find(ctx, "md") || r.nforms < 2) {
+        fprintf(stderr, "roundtrip_corpus: fewer than two forms that read "
+                        "and write, or no md\n");
         ac_context_free(ctx);
         path_list_free(&files);
         return 1;
@@ -385,7 +509,7 @@ int main(int argc, char **argv)
     unsigned long failed = 0;
     unsigned long canonical = 0;
     for (size_t i = 0; i < files.len; i++) {
-        switch (check_file(ctx, md, json, files.items[i], &canonical)) {
+        switch (check_file(&r, files.items[i], &canonical)) {
         case PASSED:
             passed++;
             break;
@@ -404,8 +528,12 @@ int main(int argc, char **argv)
     printf("corpus: %lu files, %lu read, %lu rejected, %lu failed round "
            "trip\n",
            total, read, rejected, failed);
-    printf("corpus: %lu warnings; %lu files already canonical md\n", warnings,
-           canonical);
+    printf("corpus: %lu warnings; %lu files already canonical in their own "
+           "form\n",
+           warnings, canonical);
+    for (size_t i = 0; i < r.nforms; i++)
+        printf("form %s: %lu passed, %lu failed\n", r.forms[i].format->name,
+               r.forms[i].passed, r.forms[i].failed);
     bool too_few = total < min_files;
     if (too_few)
         printf("corpus: only %lu files under %s, expected at least %lu\n",

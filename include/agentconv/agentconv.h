@@ -1,6 +1,6 @@
 /*
  * agentconv: convert AI agent definitions between markdown with YAML front
- * matter, JSON and (later) YAML and XML, through one intermediate model.
+ * matter, JSON, YAML and XML, through one intermediate model.
  *
  * Conventions used throughout this header:
  * - "new": the caller owns the returned object and releases it with the

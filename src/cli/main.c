@@ -47,7 +47,8 @@ static void print_help(void)
     fputs(
         "Usage: agentconv [OPTION]... FILE...\n"
         "Convert AI agent definitions between forms: markdown with YAML front\n"
-        "matter (md) and JSON (json). FILE '-' is standard input.\n"
+        "matter (md), JSON (json), YAML (yaml) and XML (xml); --list-formats\n"
+        "shows them. FILE '-' is standard input.\n"
         "\n"
         "  -t, --to FORMAT      form to write (required)\n"
         "  -f, --from FORMAT    form to read (default: from the file name,\n"
@@ -62,6 +63,7 @@ static void print_help(void)
         "Examples:\n"
         "  agentconv rust-backend-engineer.md -t json\n"
         "  agentconv agent.json -t md -o agent.md\n"
+        "  agentconv agent.md -t yaml -o agent.yaml\n"
         "  cat agent.md | agentconv -t json -\n"
         "\n"
         "Exit status: 0 on success, 1 when an input could not be converted,\n"

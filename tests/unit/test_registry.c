@@ -170,30 +170,52 @@ static void add(ac_context *ctx, const ac_format *f)
 
 /* ---- built-in formats ---- */
 
+/* The built-in formats come first in every new context: md, json, yaml,
+ * xml. */
+#define BUILTIN 4
+
 static void test_builtin_formats(void **state)
 {
     ac_context *ctx = *state;
-    assert_int_equal(ac_format_count(ctx), 2);
+    assert_int_equal(ac_format_count(ctx), BUILTIN);
     const ac_format *md = ac_format_at(ctx, 0);
     const ac_format *json = ac_format_at(ctx, 1);
+    const ac_format *yaml = ac_format_at(ctx, 2);
+    const ac_format *xml = ac_format_at(ctx, 3);
     assert_non_null(md);
     assert_non_null(json);
-    assert_null(ac_format_at(ctx, 2));
+    assert_non_null(yaml);
+    assert_non_null(xml);
+    assert_null(ac_format_at(ctx, BUILTIN));
     assert_string_equal(md->name, "md");
     assert_string_equal(json->name, "json");
+    assert_string_equal(yaml->name, "yaml");
+    assert_string_equal(xml->name, "xml");
     assert_int_equal(md->abi, AC_FORMAT_ABI);
     assert_int_equal(json->abi, AC_FORMAT_ABI);
+    assert_int_equal(yaml->abi, AC_FORMAT_ABI);
+    assert_int_equal(xml->abi, AC_FORMAT_ABI);
     assert_non_null(md->read);
     assert_non_null(md->write);
     assert_non_null(md->sniff);
     assert_non_null(md->description);
     assert_non_null(json->write);
     assert_non_null(json->sniff);
+    assert_non_null(yaml->read);
+    assert_non_null(yaml->write);
+    assert_non_null(yaml->sniff);
+    assert_string_equal(yaml->description,
+                        "YAML mapping, instructions under the "
+                        "\"instructions\" key");
     assert_ptr_equal(md, &acp_format_md);
     assert_ptr_equal(json, &acp_format_json);
-    assert_int_equal(acp_builtin_format_count, 2);
+    assert_ptr_equal(yaml, &acp_format_yaml);
+    assert_ptr_equal(xml, &acp_format_xml);
+    assert_int_equal(acp_builtin_format_count, BUILTIN);
     assert_ptr_equal(acp_builtin_formats[0], md);
     assert_ptr_equal(acp_builtin_formats[1], json);
+    assert_ptr_equal(acp_builtin_formats[2], yaml);
+    assert_ptr_equal(acp_builtin_formats[3], xml);
     assert_int_equal(ac_format_count(NULL), 0);
     assert_null(ac_format_at(NULL, 0));
 }
@@ -210,7 +232,12 @@ static void test_format_find(void **state)
     assert_ptr_equal(ac_format_find(ctx, "MARKDOWN"), md);
     assert_ptr_equal(ac_format_find(ctx, "json"), json);
     assert_ptr_equal(ac_format_find(ctx, "JSON"), json);
-    assert_null(ac_format_find(ctx, "yaml"));
+    assert_ptr_equal(ac_format_find(ctx, "yaml"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_find(ctx, "YAML"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_find(ctx, "yml"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_find(ctx, "Yml"), &acp_format_yaml);
+    assert_null(ac_format_find(ctx, "toml"));
+    assert_null(ac_format_find(ctx, "yam"));
     assert_null(ac_format_find(ctx, "mdx"));
     assert_null(ac_format_find(ctx, "m"));
     assert_null(ac_format_find(ctx, ""));
@@ -233,6 +260,11 @@ static void test_format_for_path(void **state)
     assert_ptr_equal(ac_format_for_path(ctx, "x.json"), json);
     assert_ptr_equal(ac_format_for_path(ctx, "dir.md/x.json"), json);
     assert_ptr_equal(ac_format_for_path(ctx, "X.JSON"), json);
+    assert_ptr_equal(ac_format_for_path(ctx, "x.yaml"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_for_path(ctx, "dir/x.yml"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_for_path(ctx, "X.YML"), &acp_format_yaml);
+    assert_ptr_equal(ac_format_for_path(ctx, "x.agent.yaml"), &acp_format_yaml);
+    assert_null(ac_format_for_path(ctx, ".yaml"));
     /* Only the last component counts. */
     assert_null(ac_format_for_path(ctx, "dir.md/file"));
     assert_null(ac_format_for_path(ctx, "dir.json/"));
@@ -262,12 +294,31 @@ static void test_format_sniff(void **state)
 {
     ac_context *ctx = *state;
     const ac_format *md = &acp_format_md, *json = &acp_format_json;
+    const ac_format *yaml = &acp_format_yaml;
 #define SNIFF(s) ac_format_sniff(ctx, s, sizeof s - 1)
     assert_ptr_equal(SNIFF("---\nname: x\n---\nbody\n"), md);
     assert_ptr_equal(SNIFF("---\r\nname: x\r\n---\r\n"), md);
     assert_ptr_equal(SNIFF("--- \t\nname: x\n---\n"), md);
     assert_ptr_equal(SNIFF("\xef\xbb\xbf---\nname: x\n---\n"), md);
-    assert_ptr_equal(SNIFF("---"), md);
+    /* An opening line that nothing closes: a YAML document. */
+    assert_ptr_equal(SNIFF("---"), yaml);
+    assert_ptr_equal(SNIFF("---\nname: x\n"), yaml);
+    assert_ptr_equal(SNIFF("\xef\xbb\xbf---\r\nname: x\r\n"), yaml);
+    assert_ptr_equal(SNIFF("---\n...\n"), md);
+    assert_ptr_equal(SNIFF("---\n---"), md);
+    /* A first "key:" line at column 1, after blank and comment lines. */
+    assert_ptr_equal(SNIFF("name: x\n"), yaml);
+    assert_ptr_equal(SNIFF("name:\n  x\n"), yaml);
+    assert_ptr_equal(SNIFF("# a comment\n\n  # another\nname: x\n"), yaml);
+    assert_ptr_equal(SNIFF("\"a b\": 1\n"), yaml);
+    assert_ptr_equal(SNIFF("'a b':\n"), yaml);
+    assert_ptr_equal(SNIFF("tools: [Read, Grep]"), yaml);
+    assert_ptr_equal(SNIFF("\xef\xbb\xbfname: x"), yaml);
+    assert_ptr_equal(SNIFF("  name: x\n"), md);
+    assert_ptr_equal(SNIFF("- name: x\n"), md);
+    assert_ptr_equal(SNIFF("http://example.com\n"), md);
+    assert_ptr_equal(SNIFF("a # b: c\n"), md);
+    assert_ptr_equal(SNIFF("\"a: b\"\n"), md);
     assert_ptr_equal(SNIFF("{\"name\": \"x\"}"), json);
     assert_ptr_equal(SNIFF("  \n\t{}"), json);
     assert_ptr_equal(SNIFF("\xef\xbb\xbf{}"), json);
@@ -297,8 +348,8 @@ static void test_custom_read_only(void **state)
 {
     ac_context *ctx = *state;
     add(ctx, &kv_format);
-    assert_int_equal(ac_format_count(ctx), 3);
-    assert_ptr_equal(ac_format_at(ctx, 2), &kv_format);
+    assert_int_equal(ac_format_count(ctx), BUILTIN + 1);
+    assert_ptr_equal(ac_format_at(ctx, BUILTIN), &kv_format);
     assert_ptr_equal(ac_format_find(ctx, "kv"), &kv_format);
     assert_ptr_equal(ac_format_find(ctx, "KeyValue"), &kv_format);
     assert_ptr_equal(ac_format_find(ctx, "kvp"), &kv_format);
@@ -524,7 +575,7 @@ static void test_add_format_errors(void **state)
     f = count_format;
     f.aliases = alias_kv;
     expect_add_error(ctx, &f, "format alias 'Kv' is already taken");
-    assert_int_equal(ac_format_count(ctx), 3);
+    assert_int_equal(ac_format_count(ctx), BUILTIN + 1);
 
     /* A NULL context. */
     ac_error e;
@@ -546,9 +597,9 @@ static void test_many_formats(void **state)
         formats[i].extensions = NULL;
         add(ctx, &formats[i]);
     }
-    assert_int_equal(ac_format_count(ctx), 22);
+    assert_int_equal(ac_format_count(ctx), BUILTIN + 20);
     for (int i = 0; i < 20; i++) {
-        assert_ptr_equal(ac_format_at(ctx, (size_t)i + 2), &formats[i]);
+        assert_ptr_equal(ac_format_at(ctx, (size_t)i + BUILTIN), &formats[i]);
         assert_ptr_equal(ac_format_find(ctx, names[i]), &formats[i]);
     }
     assert_ptr_equal(ac_format_find(ctx, "md"), &acp_format_md);
