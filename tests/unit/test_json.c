@@ -1398,8 +1398,9 @@ static void test_write_rejects(void **state)
     assert_int_equal(ac_map_set(inner, "k\0", 2, ac_value_new_null()), AC_OK);
     set(m, "a/b~c", inner);
     set(f, "m", m);
-    expect_write_error(ctx, doc, AC_ERR_ENCODING,
-                       "NUL character (U+0000) in a key of the map at /m/a~1b~0c");
+    expect_write_error(
+        ctx, doc, AC_ERR_ENCODING,
+        "NUL character (U+0000) in a key of the map at /m/a~1b~0c");
     assert_true(ac_map_remove(f, "m", 1));
 
     assert_int_equal(ac_map_set(f, "\xC3", 1, ac_value_new_null()), AC_OK);
