@@ -62,6 +62,9 @@ void ac_context_free(ac_context *ctx)
     if (!ctx)
         return;
     free(ctx->formats);
+    for (size_t i = 0; i < ctx->field_name_count; i++)
+        free(ctx->field_names[i]);
+    free(ctx->field_names);
     if (ctx->c_locale)
         freelocale(ctx->c_locale);
     free(ctx);
@@ -94,14 +97,80 @@ void ac_context_set_warning_handler(ac_context *ctx, ac_warning_fn fn,
 void ac_context_warn(ac_context *ctx, const char *source, int line, int column,
                      const char *fmt, ...)
 {
-    if (!ctx || !ctx->warn)
+    if (!ctx)
+        return;
+    /* Strict mode, inside a read or a write: keep the first warning for the
+     * call to fail with, and tell the handler nothing. */
+    bool keep = ctx->strict && ctx->strict_depth > 0;
+    if (keep ? ctx->strict_pending : !ctx->warn)
         return;
     ac_error w;
     va_list ap;
     va_start(ap, fmt);
-    acp_error_vset(&w, AC_OK, source, line, column, -1, fmt, ap);
+    acp_error_vset(&w, keep ? AC_ERR_STRICT : AC_OK, source, line, column, -1,
+                   fmt, ap);
     va_end(ap);
+    if (keep) {
+        ctx->strict_warning = w;
+        ctx->strict_pending = true;
+        return;
+    }
     ctx->warn(ctx->warn_user, &w);
+}
+
+void ac_context_set_strict(ac_context *ctx, bool strict)
+{
+    if (ctx)
+        ctx->strict = strict;
+}
+
+bool ac_context_strict(const ac_context *ctx) { return ctx && ctx->strict; }
+
+/* The warning kept by an enclosing read or write, saved while a nested one
+ * (a format that reads through another) runs. */
+typedef struct strict_scope {
+    bool pending;
+    ac_error warning;
+} strict_scope;
+
+static void strict_enter(ac_context *ctx, strict_scope *saved)
+{
+    saved->pending = ctx->strict_pending;
+    if (saved->pending)
+        saved->warning = ctx->strict_warning;
+    ctx->strict_pending = false;
+    ctx->strict_depth++;
+}
+
+/* Leave the scope. Returns true, with the warning in `*kept`, when strict
+ * mode kept a warning during it. */
+static bool strict_leave(ac_context *ctx, const strict_scope *saved,
+                         ac_error *kept)
+{
+    ctx->strict_depth--;
+    bool hit = ctx->strict_pending;
+    if (hit)
+        *kept = ctx->strict_warning;
+    ctx->strict_pending = saved->pending;
+    if (saved->pending)
+        ctx->strict_warning = saved->warning;
+    return hit;
+}
+
+ac_status ac_context_add_field_name(ac_context *ctx, const char *name)
+{
+    if (!ctx || !name || !name[0])
+        return AC_ERR_ARGUMENT;
+    char **names =
+        realloc(ctx->field_names, (ctx->field_name_count + 1) * sizeof *names);
+    if (!names)
+        return AC_ERR_NOMEM;
+    ctx->field_names = names;
+    names[ctx->field_name_count] = acp_strndup(name, strlen(name));
+    if (!names[ctx->field_name_count])
+        return AC_ERR_NOMEM;
+    ctx->field_name_count++;
+    return AC_OK;
 }
 
 /* ---- the registry ---- */
@@ -255,8 +324,18 @@ ac_status ac_read(ac_context *ctx, const ac_format *format, const char *data,
         return acp_error_set(error, AC_ERR_UNSUPPORTED, source, 0, 0, -1,
                              "format '%s' cannot be read", format->name);
     memset(error, 0, sizeof *error);
+    strict_scope scope;
+    strict_enter(ctx, &scope);
     ac_status st =
         format->read(ctx, format, data ? data : "", len, source, out, error);
+    ac_error kept;
+    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
+        /* Strict mode: the first warning is the read's error. */
+        ac_doc_free(*out);
+        *out = NULL;
+        *error = kept;
+        return AC_ERR_STRICT;
+    }
     if (st != AC_OK) {
         ac_doc_free(*out);
         *out = NULL;
@@ -338,7 +417,16 @@ ac_status ac_write(ac_context *ctx, const ac_format *format, const ac_doc *doc,
     ac_buf buf;
     acp_buf_init(&buf);
     memset(error, 0, sizeof *error);
+    strict_scope scope;
+    strict_enter(ctx, &scope);
     ac_status st = format->write(ctx, format, doc, &buf, error);
+    ac_error kept;
+    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
+        /* Strict mode: the first warning is the write's error. */
+        acp_buf_release(&buf);
+        *error = kept;
+        return AC_ERR_STRICT;
+    }
     if (st != AC_OK) {
         acp_buf_release(&buf);
         if (error->text[0] == '\0')

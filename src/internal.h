@@ -111,6 +111,15 @@ struct ac_context {
     ac_warning_fn warn;
     void *warn_user;
     locale_t c_locale; /* for numbers, independent of the host's locale */
+    /* Strict mode: inside ac_read/ac_write (strict_depth > 0) the first
+     * warning is kept in strict_warning (strict_pending set) instead of
+     * going to the handler, and the call fails with it. */
+    bool strict;
+    bool strict_pending;
+    int strict_depth;
+    ac_error strict_warning;
+    char **field_names; /* more field names for the recovery (owned) */
+    size_t field_name_count;
 };
 
 /* ---- errors ---- */
@@ -128,6 +137,12 @@ ac_status acp_error_set(ac_error *error, ac_status status, const char *source,
 ac_status acp_error_vset(ac_error *error, ac_status status, const char *source,
                          int line, int column, long position, const char *fmt,
                          va_list ap) ACP_PRINTF(7, 0);
+
+/**
+ * A type with its article, for messages: "null", "a boolean", "an
+ * integer", "a number", "a string", "a list", "a map".
+ */
+const char *acp_type_phrase(ac_type type);
 
 /* ---- UTF-8 and positions ---- */
 

@@ -314,28 +314,6 @@ static ac_status fail_depth(json_reader *r, json_mark m)
                 (unsigned long long)r->ctx->limits[AC_LIMIT_DEPTH]);
 }
 
-/* "a list", "an integer", "null": a model type with its article. */
-static const char *type_phrase(ac_type type)
-{
-    switch (type) {
-    case AC_NULL:
-        return "null";
-    case AC_BOOL:
-        return "a boolean";
-    case AC_INTEGER:
-        return "an integer";
-    case AC_NUMBER:
-        return "a number";
-    case AC_STRING:
-        return "a string";
-    case AC_LIST:
-        return "a list";
-    case AC_MAP:
-        return "a map";
-    }
-    return "an unknown value";
-}
-
 /* The same for a JSON value, in JSON's words. */
 static const char *json_phrase(const json_t *j)
 {
@@ -393,7 +371,7 @@ static ac_status take_instructions(json_reader *r, ac_value *v, json_mark m,
     if (v->type != AC_STRING) {
         st = fail(r, AC_ERR_STRUCTURE, m,
                   "\"instructions\" must be a string, found %s",
-                  type_phrase(v->type));
+                  acp_type_phrase(v->type));
         goto free_value;
     }
     ac_normalize_instructions(v->u.str.s, &v->u.str.len);

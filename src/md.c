@@ -108,6 +108,40 @@ static int md_sniff(const char *data, size_t len)
     return 1;
 }
 
+/* The error for a file that does not start with "---". When the first
+ * line that is not blank is a "---" after all (indented, or after blank
+ * lines: no tool reads that as front matter), say so and where. */
+static ac_status no_front_matter(const char *p, const char *end,
+                                 const char *source, ac_error *error)
+{
+    int line = 1;
+    for (;;) {
+        const char *q = p;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        size_t br = line_break(q, end);
+        if (!br)
+            break;
+        p = q + br;
+        line++;
+    }
+    const char *q = p;
+    while (q < end && (*q == ' ' || *q == '\t'))
+        q++;
+    if (line > 1 || q > p) {
+        if (delimiter_line(q, end, false))
+            return acp_error_set(error, AC_ERR_STRUCTURE, source, line,
+                                 (int)(q - p) + 1, -1,
+                                 "no front matter: the file must start with "
+                                 "a line '---', and this one is %s; move it "
+                                 "to the start of line 1",
+                                 q > p ? "indented" : "not the first line");
+    }
+    return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
+                         "no front matter: the file must start with a line "
+                         "'---'");
+}
+
 static ac_status md_read(ac_context *ctx, const ac_format *format,
                          const char *data, size_t len, const char *source,
                          ac_doc **out, ac_error *error)
@@ -121,9 +155,7 @@ static ac_status md_read(ac_context *ctx, const ac_format *format,
         start += 3;
     size_t open = delimiter_line(start, end, false);
     if (!open)
-        return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
-                             "no front matter: the file must start with a "
-                             "line '---'");
+        return no_front_matter(start, end, source, error);
     /* Find the closing line. */
     const char *fm = start + open;
     int line;
@@ -139,13 +171,20 @@ static ac_status md_read(ac_context *ctx, const ac_format *format,
 
     ac_value *root = NULL;
     st = acp_yaml_parse(ctx, fm, (size_t)(p - fm), source, 1, &root, error);
+    if (st == AC_ERR_SYNTAX) {
+        /* Not YAML: try reading it as Claude Code does (recover.c). When
+         * that fails too, the original error stands. */
+        ac_status rst = acp_yaml_recover(ctx, fm, (size_t)(p - fm), source, 1,
+                                         &root, error);
+        if (rst != AC_ERR_SYNTAX)
+            st = rst;
+    }
     if (st != AC_OK)
         return st;
     if (root && root->type != AC_MAP) {
-        acp_error_set(
-            error, AC_ERR_STRUCTURE, source, root->line, root->column, -1,
-            "front matter is %s %s; it must be a mapping of fields",
-            root->type == AC_INTEGER ? "an" : "a", ac_type_name(root->type));
+        acp_error_set(error, AC_ERR_STRUCTURE, source, root->line, root->column,
+                      -1, "front matter is %s; it must be a mapping of fields",
+                      acp_type_phrase(root->type));
         ac_value_free(root);
         return AC_ERR_STRUCTURE;
     }

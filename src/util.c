@@ -97,6 +97,8 @@ const char *ac_status_string(ac_status status)
         return "not supported";
     case AC_ERR_ARGUMENT:
         return "invalid argument";
+    case AC_ERR_STRICT:
+        return "a warning under strict mode";
     }
     return "unknown status";
 }
@@ -140,6 +142,27 @@ int ac_error_format(const ac_error *error, const char *level, char *buf,
         return snprintf(buf, size, "%s:%d: %s: %s", error->source, error->line,
                         level, error->text);
     return snprintf(buf, size, "%s: %s: %s", error->source, level, error->text);
+}
+
+const char *acp_type_phrase(ac_type type)
+{
+    switch (type) {
+    case AC_NULL:
+        return "null";
+    case AC_BOOL:
+        return "a boolean";
+    case AC_INTEGER:
+        return "an integer";
+    case AC_NUMBER:
+        return "a number";
+    case AC_STRING:
+        return "a string";
+    case AC_LIST:
+        return "a list";
+    case AC_MAP:
+        return "a map";
+    }
+    return "an unknown value";
 }
 
 /* ---- UTF-8 and positions ---- */

@@ -394,28 +394,6 @@ static const char *content_of(const xmlNode *n, size_t *len)
     return s;
 }
 
-/* "a list", "an integer", "null": a model type with its article. */
-static const char *type_phrase(ac_type type)
-{
-    switch (type) {
-    case AC_NULL:
-        return "null";
-    case AC_BOOL:
-        return "a boolean";
-    case AC_INTEGER:
-        return "an integer";
-    case AC_NUMBER:
-        return "a number";
-    case AC_STRING:
-        return "a string";
-    case AC_LIST:
-        return "a list";
-    case AC_MAP:
-        return "a map";
-    }
-    return "an unknown value";
-}
-
 /* ---- checks shared by the walk ---- */
 
 /* A comment or a processing instruction: not carried, counted for the
@@ -1037,7 +1015,7 @@ static ac_status take_instructions(xml_reader *r, xmlNode *n,
     if (v->type != AC_STRING) {
         st = fail(r, AC_ERR_STRUCTURE, line,
                   "\"instructions\" must be a string, found %s",
-                  type_phrase(v->type));
+                  acp_type_phrase(v->type));
         goto free_value;
     }
     /* The line ends of the leading blank lines normalization drops. */

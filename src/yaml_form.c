@@ -17,29 +17,6 @@
 
 static const char utf8_bom[] = "\xef\xbb\xbf";
 
-/* "a list", "an integer", "null": a model type with its article, the
- * wording the json reader uses. */
-static const char *type_phrase(ac_type type)
-{
-    switch (type) {
-    case AC_NULL:
-        return "null";
-    case AC_BOOL:
-        return "a boolean";
-    case AC_INTEGER:
-        return "an integer";
-    case AC_NUMBER:
-        return "a number";
-    case AC_STRING:
-        return "a string";
-    case AC_LIST:
-        return "a list";
-    case AC_MAP:
-        return "a map";
-    }
-    return "an unknown value";
-}
-
 /* Move the top-level "instructions" entry of `root` (if any) into `doc`:
  * it must be a string; it is normalized like every reader's. */
 static ac_status take_instructions(ac_value *root, ac_doc *doc,
@@ -53,7 +30,7 @@ static ac_status take_instructions(ac_value *root, ac_doc *doc,
         return acp_error_set(error, AC_ERR_STRUCTURE, source, v->line,
                              v->column, -1,
                              "\"instructions\" must be a string, found %s",
-                             type_phrase(v->type));
+                             acp_type_phrase(v->type));
     ac_normalize_instructions(v->u.str.s, &v->u.str.len);
     v->u.str.s[v->u.str.len] = '\0';
     if (ac_doc_set_instructions(doc, v->u.str.s, v->u.str.len) != AC_OK)
@@ -92,7 +69,7 @@ static ac_status yaml_read(ac_context *ctx, const ac_format *format,
     if (root->type != AC_MAP) {
         acp_error_set(error, AC_ERR_STRUCTURE, source, root->line, root->column,
                       -1, "expected a YAML mapping, found %s%s",
-                      type_phrase(root->type),
+                      acp_type_phrase(root->type),
                       root->type == AC_LIST ? " (collections are not "
                                               "supported yet)"
                                             : "");

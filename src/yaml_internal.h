@@ -80,4 +80,16 @@ ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
  */
 int acp_front_matter_shape(const char *data, size_t len);
 
+/**
+ * Read front matter that failed to parse as YAML the way Claude Code reads
+ * it (recover.c): values that do not parse on their own are taken as text,
+ * with their continuation lines, and each gets a warning. Returns AC_OK
+ * with `*root` a new map; AC_ERR_SYNTAX when there is nothing to recover or
+ * the repaired text does not parse either (then `error` is left as it was,
+ * holding the caller's original error); or AC_ERR_NOMEM.
+ */
+ac_status acp_yaml_recover(ac_context *ctx, const char *text, size_t len,
+                           const char *source, int line_offset, ac_value **root,
+                           ac_error *error);
+
 #endif /* AGENTCONV_YAML_INTERNAL_H */

@@ -52,7 +52,9 @@ typedef enum ac_status {
     AC_ERR_IO,          /**< a file could not be read or written */
     AC_ERR_NOMEM,       /**< an allocation failed */
     AC_ERR_UNSUPPORTED, /**< the format cannot read, or cannot write */
-    AC_ERR_ARGUMENT     /**< a caller passed an invalid argument */
+    AC_ERR_ARGUMENT,    /**< a caller passed an invalid argument */
+    AC_ERR_STRICT       /**< a warning under strict mode (see
+                             ac_context_set_strict) */
 } ac_status;
 
 /** Size of the fixed text buffers of ac_error. */
@@ -342,6 +344,16 @@ AC_API void ac_context_set_warning_handler(ac_context *ctx, ac_warning_fn fn,
                                            void *user);
 
 /**
+ * Add a field name for the recovery of invalid front matter (see
+ * docs/recovery.md): inside a value that is being read as text, a line
+ * `NAME: ...` at column 0 starts a new field when NAME is a field of the
+ * dialects or one added here (the keys a file's neighbours use, say), and
+ * continues the text otherwise. `name` is copied. Returns AC_OK,
+ * AC_ERR_ARGUMENT (NULL or empty) or AC_ERR_NOMEM.
+ */
+AC_API ac_status ac_context_add_field_name(ac_context *ctx, const char *name);
+
+/**
  * Report a warning through the context's handler (readers and writers,
  * plugins included, use this). `source`, `line` and `column` are as in
  * ac_error; `fmt` is printf-like.
@@ -352,6 +364,23 @@ AC_API void ac_context_warn(ac_context *ctx, const char *source, int line,
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+
+/**
+ * Strict mode: every warning becomes an error. In strict mode
+ * ac_context_warn does not call the warning handler; the first warning
+ * raised during an ac_read, ac_read_file or ac_write call is kept, and that
+ * call then fails with it: status AC_ERR_STRICT, and the warning's source,
+ * line, column and text (the call's document or output is released). A
+ * call that fails for its own reason reports its own error instead. A
+ * warning raised outside those calls (a program calling ac_context_warn
+ * itself) has nothing to fail and goes to the handler as usual.
+ * ac_doc_check reports its warnings as errors in strict mode. Off by
+ * default.
+ */
+AC_API void ac_context_set_strict(ac_context *ctx, bool strict);
+
+/** Whether the context is in strict mode (false for a NULL context). */
+AC_API bool ac_context_strict(const ac_context *ctx);
 
 /* ------------------------------------------------------------------------
  * Formats: pluggable readers and writers
@@ -464,6 +493,50 @@ AC_API ac_status ac_read_file(ac_context *ctx, const ac_format *format,
 AC_API ac_status ac_write(ac_context *ctx, const ac_format *format,
                           const ac_doc *doc, char **out, size_t *out_len,
                           ac_error *error);
+
+/* ------------------------------------------------------------------------
+ * Checking: what --check reports
+ * ------------------------------------------------------------------------ */
+
+/**
+ * ac_doc_check flag: add Claude Code's own rules for a subagent to the
+ * schema checks: `name` and `description` present and non-empty strings,
+ * `name` without ':' and not starting with '-', `tools` a string or a list
+ * of strings (not a map).
+ */
+#define AC_CHECK_CLAUDE 0x1u
+
+/**
+ * Called by ac_doc_check for each diagnostic; `diagnostic` is borrowed for
+ * the call only. `is_error` tells an error from a warning.
+ */
+typedef void (*ac_diagnostic_fn)(void *user, const ac_error *diagnostic,
+                                 bool is_error);
+
+/**
+ * Check a document's fields against the rules of schemas/agent.schema.json,
+ * the same rules exactly: `name`, `description` and `color` are strings;
+ * `model` is a string or a list of strings; `tools` is a string, a list of
+ * strings or a map of booleans; every other field may hold anything. With
+ * AC_CHECK_CLAUDE in `flags`, Claude Code's rules are added (see above).
+ *
+ * Each problem is passed to `fn` (NULL: only counted) as an ac_error with
+ * `source` (NULL: "<input>"), the line and column of the offending value
+ * (or map key; 0 when the document has no positions), and a text naming
+ * what was expected and what was found, e.g. `"tools" must be a string, a
+ * list of strings or a map of booleans, found an integer`. A missing field
+ * is reported at line 1, column 1 of the input (line 1 alone when the
+ * form gives lines only, as xml does; 0 when the document has no
+ * positions). Errors have status AC_ERR_STRUCTURE; warnings AC_OK, or in
+ * strict mode AC_ERR_STRICT, passed as errors (no check warns yet).
+ * Diagnostics come in the order of the fields, the missing fields first,
+ * a field's own before its items'. Returns the number of errors (0: the
+ * document passes; a NULL `doc` is one error). `ctx` is only read (NULL:
+ * not strict); the library prints nothing.
+ */
+AC_API size_t ac_doc_check(const ac_context *ctx, const ac_doc *doc,
+                           const char *source, unsigned flags,
+                           ac_diagnostic_fn fn, void *user);
 
 #ifdef __cplusplus
 }

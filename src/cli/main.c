@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,13 +18,31 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-enum { OPT_LIST_FORMATS = 256 };
+enum {
+    OPT_LIST_FORMATS = 256,
+    OPT_CHECK,
+    OPT_STRICT,
+    OPT_FROM_DIALECT,
+};
+
+/* Which dialect's rules --check adds. */
+typedef enum dialect {
+    DIALECT_AUTO,  /* Claude Code's for files under a .claude/agents/ folder */
+    DIALECT_NONE,  /* the schema's rules only */
+    DIALECT_CLAUDE /* Claude Code's for every file */
+} dialect;
 
 typedef struct options {
     const char *to;
     const char *from;
     const char *output;
     bool quiet;
+    bool check;
+    bool strict;
+    dialect from_dialect;
+    /* Counted over the whole run, for the --check summary. */
+    unsigned long warnings;
+    unsigned long errors;
 } options;
 
 static void usage_error(const char *fmt, ...)
@@ -50,12 +69,25 @@ static void print_help(void)
         "matter (md), JSON (json), YAML (yaml) and XML (xml); --list-formats\n"
         "shows them. FILE '-' is standard input.\n"
         "\n"
-        "  -t, --to FORMAT      form to write (required)\n"
+        "  -t, --to FORMAT      form to write (required unless --check)\n"
         "  -f, --from FORMAT    form to read (default: from the file name,\n"
         "                       else sniffed from the content)\n"
         "  -o, --output FILE    write to FILE instead of standard output\n"
         "                       (written to a temporary file, then renamed)\n"
-        "  -q, --quiet          do not print warnings\n"
+        "  -q, --quiet          do not print warnings, nor the summary of\n"
+        "                       --check\n"
+        "      --strict         treat every warning as an error: the input\n"
+        "                       fails with the warning's text, and nothing\n"
+        "                       is written for it\n"
+        "      --check          read and check every input, write nothing\n"
+        "                       (no -t, no -o): print every diagnostic and a\n"
+        "                       summary line; exit 1 if an input has an error\n"
+        "      --from-dialect NAME\n"
+        "                       the tool the inputs are written for: claude\n"
+        "                       (--check adds Claude Code's rules) or none;\n"
+        "                       by default claude for files under a\n"
+        "                       .claude/agents/ folder. Only --check uses it\n"
+        "                       for now\n"
         "      --list-formats   list the forms and exit\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
@@ -65,10 +97,12 @@ static void print_help(void)
         "  agentconv agent.json -t md -o agent.md\n"
         "  agentconv agent.md -t yaml -o agent.yaml\n"
         "  cat agent.md | agentconv -t json -\n"
+        "  agentconv --check .claude/agents/*.md\n"
         "\n"
-        "Exit status: 0 on success, 1 when an input could not be converted,\n"
-        "2 on a usage error. Errors are printed as\n"
-        "'path:line:column: error: message'.\n",
+        "Exit status: 0 on success, 1 when an input could not be converted\n"
+        "(with --check: when an input has an error), 2 on a usage error.\n"
+        "Diagnostics are printed on standard error as\n"
+        "'path:line:column: error: message' (or 'warning:').\n",
         stdout);
 }
 
@@ -117,7 +151,8 @@ static void print_diagnostic(const ac_error *e, const char *level)
 
 static void on_warning(void *user, const ac_error *w)
 {
-    const options *opt = user;
+    options *opt = user;
+    opt->warnings++;
     if (!opt->quiet)
         print_diagnostic(w, "warning");
 }
@@ -211,6 +246,79 @@ static int convert_one(ac_context *ctx, const options *opt,
     return rc;
 }
 
+/* ---- --check ---- */
+
+/* Whether `path` lies under a ".claude/agents/" folder (at any depth), where
+ * Claude Code looks for its subagents. */
+static bool in_claude_agents(const char *path)
+{
+    static const char dir[] = ".claude/agents/";
+    return strncmp(path, dir, sizeof dir - 1) == 0 ||
+           strstr(path, "/.claude/agents/") != NULL;
+}
+
+static void on_diagnostic(void *user, const ac_error *d, bool is_error)
+{
+    options *opt = user;
+    if (is_error) {
+        opt->errors++;
+        print_diagnostic(d, "error");
+        return;
+    }
+    on_warning(user, d);
+}
+
+/* Read and check one input. Returns EXIT_OK, or EXIT_INPUT when it has an
+ * error. */
+static int check_one(ac_context *ctx, options *opt, const ac_format *from,
+                     const char *path)
+{
+    ac_error err;
+    ac_doc *doc = NULL;
+    if (ac_read_file(ctx, from, path, &doc, &err) != AC_OK) {
+        opt->errors++;
+        print_diagnostic(&err, "error");
+        return EXIT_INPUT;
+    }
+    bool is_stdin = strcmp(path, "-") == 0;
+    unsigned flags = 0;
+    if (opt->from_dialect == DIALECT_CLAUDE ||
+        (opt->from_dialect == DIALECT_AUTO && !is_stdin &&
+         in_claude_agents(path)))
+        flags |= AC_CHECK_CLAUDE;
+    size_t errors = ac_doc_check(ctx, doc, is_stdin ? "<stdin>" : path, flags,
+                                 on_diagnostic, opt);
+    ac_doc_free(doc);
+    return errors ? EXIT_INPUT : EXIT_OK;
+}
+
+/* "1 file", "3 errors": a count and a noun, plural unless one. */
+static const char *counted(unsigned long n, const char *noun, char *buf,
+                           size_t size)
+{
+    snprintf(buf, size, "%lu %s%s", n, noun, n == 1 ? "" : "s");
+    return buf;
+}
+
+/* The one summary line of --check, on stderr. */
+static void print_check_summary(const options *opt, unsigned long files,
+                                unsigned long failed)
+{
+    char f[64], e[64], w[64], ff[64];
+    fprintf(stderr,
+            "agentconv: checked %s: ", counted(files, "file", f, sizeof f));
+    if (opt->errors)
+        fprintf(stderr, "%s in %s, ",
+                counted(opt->errors, "error", e, sizeof e),
+                counted(failed, "file", ff, sizeof ff));
+    else
+        fputs("no errors, ", stderr);
+    if (opt->warnings)
+        fprintf(stderr, "%s\n", counted(opt->warnings, "warning", w, sizeof w));
+    else
+        fputs("no warnings\n", stderr);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -218,6 +326,9 @@ int main(int argc, char **argv)
         {"from", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"check", no_argument, NULL, OPT_CHECK},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"from-dialect", required_argument, NULL, OPT_FROM_DIALECT},
         {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -243,6 +354,24 @@ int main(int argc, char **argv)
             break;
         case OPT_LIST_FORMATS:
             want_list = true;
+            break;
+        case OPT_CHECK:
+            opt.check = true;
+            break;
+        case OPT_STRICT:
+            opt.strict = true;
+            break;
+        case OPT_FROM_DIALECT:
+            if (strcasecmp(optarg, "claude") == 0) {
+                opt.from_dialect = DIALECT_CLAUDE;
+            } else if (strcasecmp(optarg, "none") == 0) {
+                opt.from_dialect = DIALECT_NONE;
+            } else {
+                usage_error("dialect '%s' is not supported yet (known: claude, "
+                            "none)",
+                            optarg);
+                return EXIT_USAGE;
+            }
             break;
         case 'h':
             print_help();
@@ -270,13 +399,19 @@ int main(int argc, char **argv)
         list_formats(ctx);
         goto done;
     }
-    if (!opt.to) {
+    if (opt.check && (opt.to || opt.output)) {
+        usage_error("--check writes nothing: leave out %s",
+                    opt.to ? "-t/--to" : "-o/--output");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (!opt.check && !opt.to) {
         usage_error("%s", "missing -t/--to FORMAT");
         rc = EXIT_USAGE;
         goto done;
     }
-    to = ac_format_find(ctx, opt.to);
-    if (!to || !to->write) {
+    to = opt.to ? ac_format_find(ctx, opt.to) : NULL;
+    if (opt.to && (!to || !to->write)) {
         if (to)
             usage_error("format '%s' cannot be written", opt.to);
         else
@@ -310,6 +445,19 @@ int main(int argc, char **argv)
         goto done;
     }
     ac_context_set_warning_handler(ctx, on_warning, &opt);
+    ac_context_set_strict(ctx, opt.strict);
+    if (opt.check) {
+        unsigned long failed = 0;
+        for (int i = optind; i < argc; i++) {
+            if (check_one(ctx, &opt, from, argv[i]) != EXIT_OK) {
+                failed++;
+                rc = EXIT_INPUT;
+            }
+        }
+        if (!opt.quiet)
+            print_check_summary(&opt, (unsigned long)(argc - optind), failed);
+        goto done;
+    }
     for (int i = optind; i < argc; i++)
         if (convert_one(ctx, &opt, from, to, argv[i]) != EXIT_OK)
             rc = EXIT_INPUT;

@@ -427,8 +427,14 @@ static void test_split_delimiter_spaces(void **state)
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
     e = READ_FAIL(f, " ---\nname: x\n---\n", AC_ERR_STRUCTURE);
-    check_error(&e, 1, 1,
-                "no front matter: the file must start with a line '---'");
+    check_error(&e, 1, 2,
+                "no front matter: the file must start with a line '---', and "
+                "this one is indented; move it to the start of line 1");
+    e = READ_FAIL(f, "\n \n---\nname: x\n---\n", AC_ERR_STRUCTURE);
+    check_error(&e, 3, 1,
+                "no front matter: the file must start with a line '---', and "
+                "this one is not the first line; move it to the start of line "
+                "1");
     e = READ_FAIL(f, "----\nname: x\n---\n", AC_ERR_STRUCTURE);
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
@@ -609,7 +615,10 @@ static void test_split_errors(void **state)
     e = READ_FAIL(f, "# Title\n\n---\nname: x\n---\n", AC_ERR_STRUCTURE);
     check_error(&e, 1, 1, none);
     e = READ_FAIL(f, "\n---\nname: x\n---\n", AC_ERR_STRUCTURE);
-    check_error(&e, 1, 1, none);
+    check_error(&e, 2, 1,
+                "no front matter: the file must start with a line '---', and "
+                "this one is not the first line; move it to the start of line "
+                "1");
     e = READ_FAIL(f, "---", AC_ERR_STRUCTURE);
     check_error(&e, 1, 1, open);
     e = READ_FAIL(f, "---\n", AC_ERR_STRUCTURE);
@@ -650,19 +659,31 @@ static void test_front_matter_integer_message(void **state)
 static void test_yaml_syntax_errors(void **state)
 {
     fixture *f = *state;
+    /* A block under an empty value that does not parse: the recovery takes
+     * only values on a key's own line, so the error stands. */
     ac_error e =
-        READ_FAIL(f, "---\nname: x\ndescription: a: b\n---\n", AC_ERR_SYNTAX);
+        READ_FAIL(f, "---\nname: x\ntools:\n  - a\n - b\n---\n", AC_ERR_SYNTAX);
+    assert_int_equal(e.line, 5);
+    assert_non_null(strstr(e.text, "invalid YAML: "));
+    e = READ_FAIL(f, "---\nname: x\n\tmodel: y\n---\n", AC_ERR_SYNTAX);
+    assert_int_equal(e.line, 3);
+    e = READ_FAIL(
+        f, "\xef\xbb\xbf---\r\nname: x\r\ntools:\r\n  - [a, b\r\n---\r\n",
+        AC_ERR_SYNTAX);
+    assert_int_equal(e.line, 5);
+    assert_non_null(strstr(e.text, "invalid YAML: "));
+    /* A value that recovery would take as text, and a second fault that it
+     * cannot mend: the first error stands. */
+    e = READ_FAIL(
+        f,
+        "---\nname: x\ndescription: a: b\nmcp-servers:\n  k: {a: [1, 2}\n---\n",
+        AC_ERR_SYNTAX);
     check_error(&e, 3, 15,
                 "invalid YAML: mapping values are not allowed in this "
                 "context");
-    e = READ_FAIL(f, "---\nname: x\n\tmodel: y\n---\n", AC_ERR_SYNTAX);
-    assert_int_equal(e.line, 3);
-    e = READ_FAIL(f, "\xef\xbb\xbf---\r\nname: [a, b\r\n---\r\n",
-                  AC_ERR_SYNTAX);
-    assert_int_equal(e.line, 3);
-    assert_non_null(strstr(e.text, "invalid YAML: "));
     /* libyaml's reader errors come as byte offsets: the position counts
-     * lines from the file's start and columns in code points. */
+     * lines from the file's start and columns in code points. Control
+     * characters are never recovered. */
     e = READ_FAIL(f,
                   "---\nname: x\nd: a\x01"
                   "b\n---\n",
@@ -673,6 +694,57 @@ static void test_yaml_syntax_errors(void **state)
                   "b\n---\n",
                   AC_ERR_SYNTAX);
     check_error(&e, 3, 6, "invalid YAML: control characters are not allowed");
+}
+
+/* The recovery of front matter that is not YAML (recover.c,
+ * docs/recovery.md): the three examples of the issue, and what it leaves
+ * alone. */
+static void test_recovery(void **state)
+{
+    fixture *f = *state;
+    ac_context_set_warning_handler(f->ctx, on_warning, f);
+    ac_doc *doc = READ(f, "---\nname: a\ndescription: Use it when: X. "
+                          "Examples: 'a', 'b'.\nmodel: sonnet\n---\nB\n");
+    assert_str(field(doc, "description"),
+               "Use it when: X. Examples: 'a', 'b'.");
+    assert_int_equal(ac_value_line(field(doc, "description")), 3);
+    assert_int_equal(ac_value_column(field(doc, "description")), 14);
+    assert_str(field(doc, "model"), "sonnet");
+    assert_int_equal(f->warnings, 1);
+    assert_int_equal(f->last_warning.line, 3);
+    assert_int_equal(f->last_warning.column, 14);
+    assert_non_null(strstr(f->last_warning.text, "quote the value"));
+
+    doc = READ(f, "---\nname: b\ndescription: Use after edits.\\n\\n<example>"
+                  "\\nuser: \"Hi\"\\n</example>\n---\n");
+    assert_str(field(doc, "description"),
+               "Use after edits.\\n\\n<example>\\nuser: \"Hi\"\\n</example>");
+
+    doc = READ(f, "---\nname: c\ndescription: Review code. Examples:\nuser: "
+                  "\"Review my PR\"\nassistant: \"I will\"\nmodel: sonnet\n"
+                  "---\n");
+    assert_str(field(doc, "description"),
+               "Review code. Examples:\nuser: \"Review my PR\"\nassistant: "
+               "\"I will\"");
+    assert_str(field(doc, "model"), "sonnet");
+    assert_int_equal(ac_value_size(ac_doc_fields(doc)), 3);
+
+    /* Indented lines fold as YAML folds a plain scalar. */
+    doc = READ(f, "---\ndescription: one\n  two: x\n\n  three\n---\n");
+    assert_str(field(doc, "description"), "one two: x\nthree");
+
+    /* Fields that parse stay typed; a # line stays a comment. */
+    doc = READ(f, "---\ndescription: a: b\ntools: [Read, Grep]\n# note: x\n"
+                  "n: 1\n---\n");
+    assert_str(field(doc, "description"), "a: b");
+    assert_int_equal(ac_value_type(field(doc, "tools")), AC_LIST);
+    assert_int_equal(ac_value_type(field(doc, "n")), AC_INTEGER);
+
+    /* A field name the context was told about ends the text. */
+    assert_int_equal(ac_context_add_field_name(f->ctx, "owner"), AC_OK);
+    doc = READ(f, "---\ndescription: a: b\nowner: me\n---\n");
+    assert_str(field(doc, "description"), "a: b");
+    assert_str(field(doc, "owner"), "me");
 }
 
 static void test_encoding_errors(void **state)
@@ -2029,6 +2101,7 @@ int main(void)
         T(test_split_errors),
         T(test_front_matter_integer_message),
         T(test_yaml_syntax_errors),
+        T(test_recovery),
         T(test_encoding_errors),
         T(test_nul_escape_rejected),
         T(test_positions),
