@@ -370,6 +370,29 @@ static ac_status slurp(FILE *fp, uint64_t limit, char **data, size_t *len)
     return *data ? AC_OK : AC_ERR_NOMEM;
 }
 
+/* Read a whole file ("-" is standard input) under the input-size limit.
+ * On success `*data` is a new buffer and `*source` the input's name. */
+static ac_status load_file(ac_context *ctx, const char *path, char **data,
+                           size_t *len, const char **source, ac_error *error)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    *source = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp)
+        return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
+                             "cannot open: %s", strerror(errno));
+    ac_status st = slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], data, len);
+    int saved = errno;
+    if (!is_stdin)
+        fclose(fp);
+    if (st == AC_ERR_IO)
+        return acp_error_set(error, st, *source, 0, 0, -1, "cannot read: %s",
+                             strerror(saved));
+    if (st != AC_OK)
+        return acp_error_set(error, st, *source, 0, 0, -1, "out of memory");
+    return AC_OK;
+}
+
 ac_status ac_read_file(ac_context *ctx, const ac_format *format,
                        const char *path, ac_doc **out, ac_error *error)
 {
@@ -377,49 +400,139 @@ ac_status ac_read_file(ac_context *ctx, const ac_format *format,
         return acp_error_set(error, AC_ERR_ARGUMENT, path ? path : "<input>", 0,
                              0, -1, "invalid argument");
     *out = NULL;
-    bool is_stdin = strcmp(path, "-") == 0;
-    const char *source = is_stdin ? "<stdin>" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp)
-        return acp_error_set(error, AC_ERR_IO, source, 0, 0, -1,
-                             "cannot open: %s", strerror(errno));
     char *data = NULL;
     size_t len = 0;
-    ac_status st = slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], &data, &len);
-    int saved = errno;
-    if (!is_stdin)
-        fclose(fp);
-    if (st == AC_ERR_IO)
-        return acp_error_set(error, st, source, 0, 0, -1, "cannot read: %s",
-                             strerror(saved));
+    const char *source;
+    ac_status st = load_file(ctx, path, &data, &len, &source, error);
     if (st != AC_OK)
-        return acp_error_set(error, st, source, 0, 0, -1, "out of memory");
-    if (!format && !is_stdin)
+        return st;
+    if (!format && strcmp(path, "-") != 0)
         format = ac_format_for_path(ctx, path);
     st = ac_read(ctx, format, data, len, source, out, error);
     free(data);
     return st;
 }
 
-ac_status ac_write(ac_context *ctx, const ac_format *format, const ac_doc *doc,
-                   char **out, size_t *out_len, ac_error *error)
+/* ---- collections ---- */
+
+void ac_docs_free(ac_doc **docs, size_t count)
+{
+    if (!docs)
+        return;
+    for (size_t i = 0; i < count; i++)
+        ac_doc_free(docs[i]);
+    free(docs);
+}
+
+ac_status ac_read_many(ac_context *ctx, const ac_format *format,
+                       const char *data, size_t len, const char *source,
+                       ac_doc ***docs, size_t *count, bool *is_collection,
+                       ac_error *error)
 {
     ac_error local;
     if (!error)
         error = &local;
-    if (!ctx || !format || !doc || !out)
-        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+    if (!source)
+        source = "<input>";
+    if (!ctx || !docs || !count || !is_collection || (!data && len))
+        return acp_error_set(error, AC_ERR_ARGUMENT, source, 0, 0, -1,
                              "invalid argument");
+    *docs = NULL;
+    *count = 0;
+    *is_collection = false;
+    if (!format)
+        format = ac_format_sniff(ctx, data ? data : "", len);
+    if (!format || !format->read_many) {
+        /* One agent per file: ac_read does the checks and the sniffing. */
+        ac_doc *doc = NULL;
+        ac_status st = ac_read(ctx, format, data, len, source, &doc, error);
+        if (st != AC_OK)
+            return st;
+        *docs = malloc(sizeof **docs);
+        if (!*docs) {
+            ac_doc_free(doc);
+            return acp_error_set(error, AC_ERR_NOMEM, source, 0, 0, -1,
+                                 "out of memory");
+        }
+        (*docs)[0] = doc;
+        *count = 1;
+        return AC_OK;
+    }
+    if (len > ctx->limits[AC_LIMIT_INPUT_SIZE])
+        return acp_error_set(
+            error, AC_ERR_LIMIT, source, 0, 0, -1,
+            "input of %zu bytes exceeds the input-size limit "
+            "(%llu bytes)",
+            len, (unsigned long long)ctx->limits[AC_LIMIT_INPUT_SIZE]);
+    memset(error, 0, sizeof *error);
+    strict_scope scope;
+    strict_enter(ctx, &scope);
+    ac_status st = format->read_many(ctx, format, data ? data : "", len, source,
+                                     docs, count, is_collection, error);
+    ac_error kept;
+    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
+        *error = kept;
+        st = AC_ERR_STRICT;
+    }
+    if (st != AC_OK) {
+        ac_docs_free(*docs, *count);
+        *docs = NULL;
+        *count = 0;
+        if (error->text[0] == '\0')
+            acp_error_set(error, st, source, 0, 0, -1, "%s",
+                          ac_status_string(st));
+        error->status = st;
+    }
+    return st;
+}
+
+ac_status ac_read_file_many(ac_context *ctx, const ac_format *format,
+                            const char *path, ac_doc ***docs, size_t *count,
+                            bool *is_collection, ac_error *error)
+{
+    if (!ctx || !path || !docs || !count || !is_collection)
+        return acp_error_set(error, AC_ERR_ARGUMENT, path ? path : "<input>", 0,
+                             0, -1, "invalid argument");
+    *docs = NULL;
+    *count = 0;
+    *is_collection = false;
+    char *data = NULL;
+    size_t len = 0;
+    const char *source;
+    ac_status st = load_file(ctx, path, &data, &len, &source, error);
+    if (st != AC_OK)
+        return st;
+    if (!format && strcmp(path, "-") != 0)
+        format = ac_format_for_path(ctx, path);
+    st = ac_read_many(ctx, format, data, len, source, docs, count,
+                      is_collection, error);
+    free(data);
+    return st;
+}
+
+/* The writing of ac_write (one document, `docs` NULL) and ac_write_many
+ * (`count` documents): checks, strict mode, the buffer handed over. */
+static ac_status run_writer(ac_context *ctx, const ac_format *format,
+                            const ac_doc *doc, ac_doc *const *docs,
+                            size_t count, char **out, size_t *out_len,
+                            ac_error *error)
+{
     *out = NULL;
-    if (!format->write)
+    bool many = docs != NULL;
+    if (many ? !format->write_many : !format->write)
         return acp_error_set(error, AC_ERR_UNSUPPORTED, "agentconv", 0, 0, -1,
-                             "format '%s' cannot be written", format->name);
+                             many ? "format '%s' holds one agent per file: it "
+                                    "cannot hold a collection"
+                                  : "format '%s' cannot be written",
+                             format->name);
     ac_buf buf;
     acp_buf_init(&buf);
     memset(error, 0, sizeof *error);
     strict_scope scope;
     strict_enter(ctx, &scope);
-    ac_status st = format->write(ctx, format, doc, &buf, error);
+    ac_status st =
+        many ? format->write_many(ctx, format, docs, count, &buf, error)
+             : format->write(ctx, format, doc, &buf, error);
     ac_error kept;
     if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
         /* Strict mode: the first warning is the write's error. */
@@ -440,4 +553,31 @@ ac_status ac_write(ac_context *ctx, const ac_format *format, const ac_doc *doc,
         return acp_error_set(error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
                              "out of memory");
     return AC_OK;
+}
+
+ac_status ac_write(ac_context *ctx, const ac_format *format, const ac_doc *doc,
+                   char **out, size_t *out_len, ac_error *error)
+{
+    ac_error local;
+    if (!error)
+        error = &local;
+    if (!ctx || !format || !doc || !out)
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "invalid argument");
+    return run_writer(ctx, format, doc, NULL, 0, out, out_len, error);
+}
+
+ac_status ac_write_many(ac_context *ctx, const ac_format *format,
+                        ac_doc *const *docs, size_t count, char **out,
+                        size_t *out_len, ac_error *error)
+{
+    ac_error local;
+    if (!error)
+        error = &local;
+    if (!ctx || !format || (!docs && count) || !out)
+        return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                             "invalid argument");
+    static ac_doc *const none[1] = {NULL};
+    return run_writer(ctx, format, NULL, docs ? docs : none, count, out,
+                      out_len, error);
 }

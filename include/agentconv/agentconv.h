@@ -429,6 +429,26 @@ typedef struct ac_format {
      */
     ac_status (*write)(ac_context *ctx, const struct ac_format *format,
                        const ac_doc *doc, ac_buf *out, ac_error *error);
+    /**
+     * Read a file that may hold several agents (a collection: a JSON
+     * array, a YAML sequence or stream of documents, an XML <agents>
+     * root) or one. On success stores a new array of `*count` new
+     * documents in `*docs` (release with ac_docs_free) and whether the
+     * input was a collection in `*is_collection` (true also for a
+     * collection of one or none). NULL: every file holds one agent, and
+     * `read` is used.
+     */
+    ac_status (*read_many)(ac_context *ctx, const struct ac_format *format,
+                           const char *data, size_t len, const char *source,
+                           ac_doc ***docs, size_t *count, bool *is_collection,
+                           ac_error *error);
+    /**
+     * Append the documents as one collection in this form to `out`.
+     * NULL: the form holds one agent per file (md).
+     */
+    ac_status (*write_many)(ac_context *ctx, const struct ac_format *format,
+                            ac_doc *const *docs, size_t count, ac_buf *out,
+                            ac_error *error);
     /** For the format's own use. */
     void *user;
 } ac_format;
@@ -493,6 +513,40 @@ AC_API ac_status ac_read_file(ac_context *ctx, const ac_format *format,
 AC_API ac_status ac_write(ac_context *ctx, const ac_format *format,
                           const ac_doc *doc, char **out, size_t *out_len,
                           ac_error *error);
+
+/* ------------------------------------------------------------------------
+ * Collections: files that hold several agents
+ * ------------------------------------------------------------------------ */
+
+/** Release an array of documents from ac_read_many. NULL is accepted. */
+AC_API void ac_docs_free(ac_doc **docs, size_t count);
+
+/**
+ * Read one file's agents from memory: a collection (see ac_format's
+ * read_many) gives its agents in order, with `*is_collection` true; a file
+ * that holds one agent gives that one, with `*is_collection` false.
+ * `format` NULL means sniff. On success `*docs` is a new array of `*count`
+ * new documents (release with ac_docs_free; NULL when `*count` is 0).
+ */
+AC_API ac_status ac_read_many(ac_context *ctx, const ac_format *format,
+                              const char *data, size_t len, const char *source,
+                              ac_doc ***docs, size_t *count,
+                              bool *is_collection, ac_error *error);
+
+/** Like ac_read_many, from a file ("-" is standard input). */
+AC_API ac_status ac_read_file_many(ac_context *ctx, const ac_format *format,
+                                   const char *path, ac_doc ***docs,
+                                   size_t *count, bool *is_collection,
+                                   ac_error *error);
+
+/**
+ * Write the documents as one collection in `format`. On success `*out` is a
+ * new NUL-terminated buffer to release with free(). Returns
+ * AC_ERR_UNSUPPORTED for a form that holds one agent per file (md).
+ */
+AC_API ac_status ac_write_many(ac_context *ctx, const ac_format *format,
+                               ac_doc *const *docs, size_t count, char **out,
+                               size_t *out_len, ac_error *error);
 
 /* ------------------------------------------------------------------------
  * Checking: what --check reports
