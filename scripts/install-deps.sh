@@ -8,7 +8,8 @@
 # libcmark-dev libcmocka-dev. Tests: python3 diffutils locales (for a de_DE
 # locale the tests compile into the build tree), python3-jsonschema and
 # python3-yaml (tests/validate_schema.py checks the golden json and yaml
-# files against schemas/agent.schema.json). Extra packages named
+# files against schemas/agent.schema.json), tidy (tests/check_html.sh checks
+# the html form's pages). Extra packages named
 # on the command line (e.g. clang, which .ci/run also builds with) are
 # checked too.
 #
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 packages="cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
 libcmark-dev libcmocka-dev python3 python3-jsonschema python3-yaml diffutils
-locales"
+locales tidy"
 # shellcheck disable=SC2206 # word splitting is meant
 wanted=($packages "$@")
 

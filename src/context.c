@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <pthread.h>
+
 #include "internal.h"
 
 /* The one table of default limits; docs/limits.md explains each value. */
@@ -36,8 +39,18 @@ const char *ac_limit_name(ac_limit limit)
                                              : "unknown";
 }
 
+/* libxml2 2.9 sets up its own tables on first use, and two threads that
+ * use it first at the same time race (ThreadSanitizer shows it). Its
+ * initialization is idempotent but not reentrant: run it once, whichever
+ * thread makes the first context. This installs no hook and changes no
+ * setting of the host's. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void init_xml(void) { xmlInitParser(); }
+
 ac_context *ac_context_new(void)
 {
+    pthread_once(&xml_once, init_xml);
     ac_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return NULL;

@@ -218,3 +218,45 @@ char *ac_doc_dump(const ac_doc *doc)
     }
     return acp_buf_detach(&out, NULL);
 }
+
+/* ---- collections ---- */
+
+/* A name shown in a message as it is: short, printable ASCII or UTF-8, no
+ * quote or backslash (anything else is left out rather than escaped). */
+static bool name_showable(const char *s, size_t len)
+{
+    if (len == 0 || len > 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            return false;
+    }
+    size_t bad;
+    bool is_nul;
+    return acp_utf8_check(s, len, &bad, &is_nul);
+}
+
+void acp_error_in_agent(ac_error *error, size_t index, const ac_doc *doc)
+{
+    if (!error)
+        return;
+    char suffix[160];
+    const ac_value *name = doc ? ac_map_get(doc->fields, "name") : NULL;
+    size_t name_len = 0;
+    const char *s = name ? ac_value_string(name, &name_len) : NULL;
+    if (s && name_showable(s, name_len))
+        snprintf(suffix, sizeof suffix,
+                 " (in agent %zu of the collection, "
+                 "\"%.*s\")",
+                 index + 1, (int)name_len, s);
+    else
+        snprintf(suffix, sizeof suffix, " (in agent %zu of the collection)",
+                 index + 1);
+    size_t have = strlen(error->text);
+    size_t room = sizeof error->text - 1 - have;
+    size_t n = strlen(suffix);
+    if (n > room)
+        return; /* a message that long stays as it is */
+    memcpy(error->text + have, suffix, n + 1);
+}

@@ -81,6 +81,22 @@ struct ac_doc {
     int instructions_line;
 };
 
+/* ---- collections (several agents in one file) ---- */
+
+/**
+ * The end of the messages that refuse a collection where one agent is read
+ * (ac_read on a JSON array, a YAML sequence or stream, an XML <agents>).
+ */
+#define ACP_COLLECTION_HINT "convert it whole, or split it with --split"
+
+/**
+ * For the writers of collections: add to the error of the agent at
+ * `index` (0-based) which agent it is, e.g. " (in agent 2 of the
+ * collection, \"reviewer\")" (the name when the agent has a string name).
+ * `error` NULL is accepted.
+ */
+void acp_error_in_agent(ac_error *error, size_t index, const ac_doc *doc);
+
 /* ---- buffers ---- */
 
 struct ac_buf {
@@ -207,6 +223,7 @@ extern const ac_format acp_format_md;
 extern const ac_format acp_format_json;
 extern const ac_format acp_format_yaml;
 extern const ac_format acp_format_xml;
+extern const ac_format acp_format_html;
 
 /** The built-in formats, in the order --list-formats shows them. */
 extern const ac_format *const acp_builtin_formats[];

@@ -1,6 +1,7 @@
 /*
  * What the two halves of the json form share: the reader (json_read.c, which
- * also holds the descriptor acp_format_json) needs the writer's entry point.
+ * also holds the descriptor acp_format_json) needs the writers' entry
+ * points.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -19,5 +20,15 @@
  */
 ac_status acp_json_write(ac_context *ctx, const ac_format *format,
                          const ac_doc *doc, ac_buf *out, ac_error *error);
+
+/**
+ * The json form's writer of collections (the `write_many` member): an
+ * array of the agent objects, each written as acp_json_write writes one,
+ * indented one level ("[]" for none), final newline. An error names the
+ * agent it happened in.
+ */
+ac_status acp_json_write_many(ac_context *ctx, const ac_format *format,
+                              ac_doc *const *docs, size_t count, ac_buf *out,
+                              ac_error *error);
 
 #endif /* AGENTCONV_JSON_INTERNAL_H */

@@ -10,6 +10,10 @@
  * the first occurrence of a duplicate key and the first container nested
  * deeper than the depth limit.
  *
+ * One object at the top is one agent; an array of objects at the top is a
+ * collection (json_read_many), whose agents keep the whole depth allowance
+ * (the array is not counted) and their positions in the file.
+ *
  * Positions: lines and columns are 1-based, columns count code points, a
  * CRLF pair or a lone CR ends a line (as acp_line_column counts). A UTF-8
  * BOM before the object is dropped and positions count from after it
@@ -267,6 +271,7 @@ typedef struct json_reader {
     size_t len;
     size_t base; /* bytes before `text` (the BOM) */
     pos_index ix;
+    uint64_t depth_bonus; /* 1 when an array (a collection) is the top */
 } json_reader;
 
 static ac_status fail(json_reader *r, ac_status status, json_mark m,
@@ -664,7 +669,7 @@ static ac_status fail_too_deep(json_reader *r, size_t pos)
 {
     prefix_hit hit;
     uint64_t max = r->ctx->limits[AC_LIMIT_DEPTH];
-    int found = prefix_scan(r->text, pos, SIZE_MAX, max, &hit);
+    int found = prefix_scan(r->text, pos, SIZE_MAX, max + r->depth_bonus, &hit);
     if (found < 0)
         return fail_nomem(r);
     if (found > 0)
@@ -708,72 +713,193 @@ static ac_status fail_jansson(json_reader *r, const json_error_t *jerr)
 }
 
 /*
- * The reader: check the text, parse it with jansson (duplicates rejected),
- * require one object at the top, and convert it, the top-level
- * "instructions" going to the document.
+ * The start of both readers: check the text, drop a BOM, and parse it with
+ * jansson (duplicates rejected). On success `*root` is jansson's new tree
+ * and `*top` the place of its first character. `what` names what the
+ * reader expects, for an input that holds nothing.
  */
+static ac_status json_load(json_reader *r, ac_context *ctx, const char *data,
+                           size_t len, const char *source, ac_error *error,
+                           const char *what, json_t **root, json_mark *top)
+{
+    json_error_t jerr;
+    *root = NULL;
+    ac_status st = acp_check_text(data, len, source, error);
+    if (st != AC_OK)
+        return st;
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    r->source = source;
+    r->error = error;
+    r->base = len >= 3 && memcmp(data, utf8_bom, 3) == 0 ? 3 : 0;
+    r->text = data + r->base;
+    r->len = len - r->base;
+    index_init(&r->ix, r->text, r->len);
+
+    index_skip_space(&r->ix);
+    *top = index_mark(&r->ix);
+    if (r->ix.pos >= r->len)
+        return fail(r, AC_ERR_SYNTAX, *top,
+                    "expected %s, found the end of the input", what);
+    /* An array at the top is a collection: its agents keep the whole depth
+     * allowance, the array is not counted (this matters only for where a
+     * nesting error is reported when jansson's own limit is reached). */
+    r->depth_bonus = r->text[r->ix.pos] == '[' ? 1 : 0;
+    *root = json_loadb(r->text, r->len,
+                       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    if (!*root)
+        return fail_jansson(r, &jerr);
+    return AC_OK;
+}
+
+/* Read the agent object `j`, whose '{' is next in the index, into a new
+ * document in `*out`: the top-level "instructions" goes to the document. */
+static ac_status read_agent(json_reader *r, json_t *j, ac_doc **out)
+{
+    index_skip_space(&r->ix);
+    json_mark m = index_mark(&r->ix);
+    ac_doc *doc = ac_doc_new();
+    *out = NULL;
+    if (!doc)
+        return fail_nomem(r);
+    ac_value_set_position(doc->fields, m.line, m.column);
+    ac_status st = read_object(r, j, doc->fields, 1, doc);
+    if (st != AC_OK) {
+        ac_doc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return AC_OK;
+}
+
+/* True when every item of the array is an object: an array of agents. */
+static bool all_objects(json_t *array)
+{
+    size_t n = json_array_size(array);
+    for (size_t i = 0; i < n; i++)
+        if (!json_is_object(json_array_get(array, i)))
+            return false;
+    return true;
+}
+
+/* The reader of one agent: one object at the top. */
 static ac_status json_read(ac_context *ctx, const ac_format *format,
                            const char *data, size_t len, const char *source,
                            ac_doc **out, ac_error *error)
 {
     json_reader r;
-    json_error_t jerr;
     json_t *root = NULL;
-    ac_doc *doc = NULL;
-    ac_status st;
+    json_mark top;
     (void)format;
 
     *out = NULL;
-    st = acp_check_text(data, len, source, error);
+    ac_status st = json_load(&r, ctx, data, len, source, error, "a JSON object",
+                             &root, &top);
     if (st != AC_OK)
         return st;
-    r.ctx = ctx;
-    r.source = source;
-    r.error = error;
-    r.base = len >= 3 && memcmp(data, utf8_bom, 3) == 0 ? 3 : 0;
-    r.text = data + r.base;
-    r.len = len - r.base;
-    index_init(&r.ix, r.text, r.len);
-
-    index_skip_space(&r.ix);
-    json_mark top = index_mark(&r.ix);
-    if (r.ix.pos >= r.len)
-        return fail(&r, AC_ERR_SYNTAX, top,
-                    "expected a JSON object, found the end of the input");
-    if (r.text[r.ix.pos] == '[')
-        return fail(&r, AC_ERR_STRUCTURE, top,
-                    "expected a JSON object, found an array (collections "
-                    "are not supported yet)");
-
-    root = json_loadb(r.text, r.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-                      &jerr);
-    if (!root)
-        return fail_jansson(&r, &jerr);
-    if (!json_is_object(root)) {
+    if (json_is_array(root) && json_array_size(root) == 0) {
+        st = fail(&r, AC_ERR_STRUCTURE, top,
+                  "expected a JSON object, found an empty array (a "
+                  "collection of no agents)");
+    } else if (json_is_array(root) && all_objects(root)) {
+        size_t n = json_array_size(root);
+        st = fail(&r, AC_ERR_STRUCTURE, top,
+                  "expected a JSON object, found an array of %zu agent%s (a "
+                  "collection: " ACP_COLLECTION_HINT ")",
+                  n, n == 1 ? "" : "s");
+    } else if (!json_is_object(root)) {
         st = fail(&r, AC_ERR_STRUCTURE, top, "expected a JSON object, found %s",
+                  json_phrase(root));
+    } else {
+        st = read_agent(&r, root, out);
+    }
+    json_decref(root);
+    return st;
+}
+
+/*
+ * The reader of a file that may hold several agents: an array of agent
+ * objects is a collection (each item must be an object), an object is one
+ * agent. On failure the documents read so far stay in `*docs` (`*count`
+ * slots, the rest NULL) for the caller to release.
+ */
+static ac_status json_read_many(ac_context *ctx, const ac_format *format,
+                                const char *data, size_t len,
+                                const char *source, ac_doc ***docs,
+                                size_t *count, bool *is_collection,
+                                ac_error *error)
+{
+    json_reader r;
+    json_t *root = NULL;
+    json_mark top;
+    (void)format;
+
+    *docs = NULL;
+    *count = 0;
+    *is_collection = false;
+    ac_status st =
+        json_load(&r, ctx, data, len, source, error,
+                  "a JSON object or an array of agent objects", &root, &top);
+    if (st != AC_OK)
+        return st;
+    if (json_is_object(root)) {
+        *docs = calloc(1, sizeof **docs);
+        if (!*docs) {
+            st = fail_nomem(&r);
+            goto free_root;
+        }
+        *count = 1;
+        st = read_agent(&r, root, &(*docs)[0]);
+        goto free_root;
+    }
+    if (!json_is_array(root)) {
+        st = fail(&r, AC_ERR_STRUCTURE, top,
+                  "expected a JSON object or an array of agent objects, "
+                  "found %s",
                   json_phrase(root));
         goto free_root;
     }
-    doc = ac_doc_new();
-    if (!doc) {
-        st = fail_nomem(&r);
+    *is_collection = true;
+    size_t n = json_array_size(root);
+    if (n > 0) {
+        *docs = calloc(n, sizeof **docs);
+        if (!*docs) {
+            st = fail_nomem(&r);
+            goto free_root;
+        }
+        *count = n;
+    }
+    if (!index_take(&r.ix, '[')) {
+        st = fail_out_of_step(&r);
         goto free_root;
     }
-    ac_value_set_position(doc->fields, top.line, top.column);
-    st = read_object(&r, root, doc->fields, 1, doc);
-    if (st != AC_OK)
-        goto free_doc;
-    *out = doc;
-    doc = NULL;
-free_doc:
-    ac_doc_free(doc);
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(root, i);
+        index_skip_space(&r.ix);
+        if (!json_is_object(item)) {
+            st = fail(&r, AC_ERR_STRUCTURE, index_mark(&r.ix),
+                      "item %zu of the collection must be an agent object, "
+                      "found %s",
+                      i + 1, json_phrase(item));
+            goto free_root;
+        }
+        st = read_agent(&r, item, &(*docs)[i]);
+        if (st != AC_OK)
+            goto free_root;
+        index_skip_space(&r.ix);
+        index_take(&r.ix, ',');
+    }
+    index_skip_space(&r.ix);
+    if (!index_take(&r.ix, ']'))
+        st = fail_out_of_step(&r);
 free_root:
     json_decref(root);
     return st;
 }
 
-/* A JSON object, after an optional BOM and whitespace. An array is claimed
- * weakly so that the reader can say that collections are not supported. */
+/* A JSON object, after an optional BOM and whitespace; an array (a
+ * collection of agents) less surely, as a YAML flow sequence starts with
+ * '[' too. */
 static int json_sniff(const char *data, size_t len)
 {
     size_t i = len >= 3 && memcmp(data, utf8_bom, 3) == 0 ? 3 : 0;
@@ -798,5 +924,7 @@ const ac_format acp_format_json = {
     .sniff = json_sniff,
     .read = json_read,
     .write = acp_json_write,
+    .read_many = json_read_many,
+    .write_many = acp_json_write_many,
     .user = NULL,
 };

@@ -3,13 +3,14 @@
  * jansson here: jansson 2.14 writes 0.1 as 0.10000000000000001).
  *
  * The output is the shape of Python's json.dumps(obj, indent=2,
- * ensure_ascii=False) plus a final newline: one object, keys in model
- * order, "instructions" last (left out when empty), two spaces per level,
- * "key": value, empty containers as [] and {}. Strings escape '"', '\\',
- * the short escapes \b \f \n \r \t and other control characters as \u00xx;
- * everything else, DEL and all non-ASCII included, is written as the UTF-8
- * it is. Integers are written in decimal, numbers in their shortest exact
- * form with a '.' or an exponent (acp_format_number).
+ * ensure_ascii=False) plus a final newline: one object (a collection: an
+ * array of them, "[]" for none), keys in model order, "instructions" last
+ * (left out when empty), two spaces per level, "key": value, empty
+ * containers as [] and {}. Strings escape '"', '\\', the short escapes
+ * \b \f \n \r \t and other control characters as \u00xx; everything else,
+ * DEL and all non-ASCII included, is written as the UTF-8 it is. Integers are
+ * written in decimal, numbers in their shortest exact form with a '.' or an
+ * exponent (acp_format_number).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -34,6 +35,8 @@ typedef struct json_writer {
     ac_buf *out;
     ac_error *error;
     uint64_t max_depth;
+    size_t level_base; /* indent levels that are not nesting (1 in a
+                          collection: the array) */
 } json_writer;
 
 /* Render the path as a JSON pointer ("/tools/2", "" for the fields). Built
@@ -211,7 +214,7 @@ static ac_status write_container(json_writer *w, const ac_value *v,
     bool is_map = v->type == AC_MAP;
     size_t n = is_map ? v->u.map.len : v->u.list.len;
     ac_status st;
-    if (level + 1 > w->max_depth) {
+    if (level + 1 - w->level_base > w->max_depth) {
         char path[160];
         path_text(step, path, sizeof path);
         return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
@@ -294,48 +297,91 @@ static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
     return st == AC_OK ? AC_OK : fail_nomem(w);
 }
 
-ac_status acp_json_write(ac_context *ctx, const ac_format *format,
-                         const ac_doc *doc, ac_buf *out, ac_error *error)
+/* One agent as an object whose closing brace is at `level` (0 for a file of
+ * one agent, 1 in a collection), its entries one level deeper; the caller
+ * writes the indent before it and what follows it. */
+static ac_status write_agent(json_writer *w, const ac_doc *doc, size_t level)
 {
-    json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH]};
     const ac_value *fields = doc->fields;
     size_t n = fields->u.map.len;
     bool has_instructions = doc->instructions_len > 0;
     ac_status st;
-    (void)format;
 
     if (acp_map_find(fields, "instructions", 12) >= 0)
-        return acp_error_set(error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
+        return acp_error_set(w->error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
                              "the fields hold the key \"instructions\", which "
                              "is reserved for the instructions text");
     if (n == 0 && !has_instructions)
-        return ac_buf_append(out, "{}\n", 3) == AC_OK ? AC_OK : fail_nomem(&w);
-    if (ac_buf_append(out, "{\n", 2) != AC_OK)
-        return fail_nomem(&w);
+        return ac_buf_append(w->out, "{}", 2) == AC_OK ? AC_OK : fail_nomem(w);
+    if (ac_buf_append(w->out, "{\n", 2) != AC_OK)
+        return fail_nomem(w);
     for (size_t i = 0; i < n; i++) {
         const acp_entry *e = &fields->u.map.entries[i];
         path_step step = {NULL, e->key, e->key_len, 0};
-        st = write_entry(&w, e, 1, &step);
+        st = write_entry(w, e, level + 1, &step);
         if (st != AC_OK)
             return st;
         bool more = i + 1 < n || has_instructions;
-        if (ac_buf_append(out, more ? ",\n" : "\n", more ? 2 : 1) != AC_OK)
-            return fail_nomem(&w);
+        if (ac_buf_append(w->out, more ? ",\n" : "\n", more ? 2 : 1) != AC_OK)
+            return fail_nomem(w);
     }
     if (has_instructions) {
-        st = check_text(&w, doc->instructions, doc->instructions_len, NULL,
+        st = check_text(w, doc->instructions, doc->instructions_len, NULL,
                         TEXT_INSTRUCTIONS);
         if (st != AC_OK)
             return st;
-        st = ac_buf_append(out, "  \"instructions\": ", 18);
+        st = put_indent(w->out, level + 1);
         if (st == AC_OK)
-            st = put_string(out, doc->instructions, doc->instructions_len);
+            st = ac_buf_append(w->out, "\"instructions\": ", 16);
         if (st == AC_OK)
-            st = ac_buf_append(out, "\n", 1);
+            st = put_string(w->out, doc->instructions, doc->instructions_len);
+        if (st == AC_OK)
+            st = ac_buf_append(w->out, "\n", 1);
+        if (st != AC_OK)
+            return fail_nomem(w);
+    }
+    st = put_indent(w->out, level);
+    if (st == AC_OK)
+        st = ac_buf_append(w->out, "}", 1);
+    return st == AC_OK ? AC_OK : fail_nomem(w);
+}
+
+ac_status acp_json_write(ac_context *ctx, const ac_format *format,
+                         const ac_doc *doc, ac_buf *out, ac_error *error)
+{
+    json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH], 0};
+    (void)format;
+    ac_status st = write_agent(&w, doc, 0);
+    if (st == AC_OK && ac_buf_append(out, "\n", 1) != AC_OK)
+        st = fail_nomem(&w);
+    return st;
+}
+
+ac_status acp_json_write_many(ac_context *ctx, const ac_format *format,
+                              ac_doc *const *docs, size_t count, ac_buf *out,
+                              ac_error *error)
+{
+    json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH], 1};
+    (void)format;
+    if (count == 0)
+        return ac_buf_append(out, "[]\n", 3) == AC_OK ? AC_OK : fail_nomem(&w);
+    if (ac_buf_append(out, "[\n", 2) != AC_OK)
+        return fail_nomem(&w);
+    for (size_t i = 0; i < count; i++) {
+        if (!docs[i])
+            return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                                 "agent %zu of the collection is NULL", i + 1);
+        ac_status st = put_indent(out, 1);
         if (st != AC_OK)
             return fail_nomem(&w);
+        st = write_agent(&w, docs[i], 1);
+        if (st != AC_OK) {
+            acp_error_in_agent(error, i, docs[i]);
+            return st;
+        }
+        bool more = i + 1 < count;
+        if (ac_buf_append(out, more ? ",\n" : "\n", more ? 2 : 1) != AC_OK)
+            return fail_nomem(&w);
     }
-    if (ac_buf_append(out, "}\n", 2) != AC_OK)
-        return fail_nomem(&w);
-    return AC_OK;
+    return ac_buf_append(out, "]\n", 2) == AC_OK ? AC_OK : fail_nomem(&w);
 }

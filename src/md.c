@@ -137,7 +137,7 @@ static ac_status no_front_matter(const char *p, const char *end,
                                  "to the start of line 1",
                                  q > p ? "indented" : "not the first line");
     }
-    return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
+    return acp_error_set(error, AC_ERR_NOT_AGENT, source, 1, 1, 0,
                          "no front matter: the file must start with a line "
                          "'---'");
 }

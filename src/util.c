@@ -99,6 +99,8 @@ const char *ac_status_string(ac_status status)
         return "invalid argument";
     case AC_ERR_STRICT:
         return "a warning under strict mode";
+    case AC_ERR_NOT_AGENT:
+        return "not an agent definition";
     }
     return "unknown status";
 }

@@ -19,6 +19,7 @@
 
 /** The element and attribute names the form gives a meaning. */
 #define ACP_XML_ROOT "agent"
+#define ACP_XML_COLLECTION "agents" /* the root of a collection */
 #define ACP_XML_INSTRUCTIONS "instructions"
 #define ACP_XML_ITEM "item"
 #define ACP_XML_FIELD "field"
@@ -44,5 +45,14 @@ static inline bool acp_xml_char_forbidden(uint32_t cp)
 /** The xml form's writer (xml_write.c). */
 ac_status acp_xml_write(ac_context *ctx, const ac_format *format,
                         const ac_doc *doc, ac_buf *out, ac_error *error);
+
+/**
+ * The xml form's writer of collections (xml_write.c): a root <agents>
+ * holding one <agent> per document, each written as acp_xml_write writes
+ * its root, indented one level. An error names the agent it happened in.
+ */
+ac_status acp_xml_write_many(ac_context *ctx, const ac_format *format,
+                             ac_doc *const *docs, size_t count, ac_buf *out,
+                             ac_error *error);
 
 #endif /* AGENTCONV_XML_INTERNAL_H */

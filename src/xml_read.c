@@ -1,6 +1,8 @@
 /*
- * The xml form: its descriptor and its reader. docs/xml.md describes the
- * form; schemas/agent.xsd is its schema.
+ * The xml form: its descriptor and its readers. docs/xml.md describes the
+ * form; schemas/agent.xsd is its schema. A root <agent> is one agent; a
+ * root <agents> is a collection of its <agent> children (xml_read_many),
+ * each read as a root <agent> is.
  *
  * libxml2 parses the text into a tree through a parser context of our own
  * whose SAX handler (also our own, per context) wraps libxml2's tree
@@ -63,6 +65,9 @@ typedef struct xml_reader {
     int fail_line;
     int fail_column;
     char fail_text[200];
+    /* 1 when the root is <agents> (a collection): it is not counted
+     * against the depth limit. */
+    uint64_t depth_bonus;
     /* Filled by the walk. */
     size_t comments;     /* comments dropped */
     size_t pis;          /* processing instructions dropped */
@@ -168,7 +173,10 @@ static void on_start_element(void *ctx, const xmlChar *localname,
     if (p->nodeNr <= depth || !p->node)
         return;
     set_line(p->node, r->last_line);
-    if ((uint64_t)p->nodeNr > r->max_depth &&
+    if (p->nodeNr == 1 &&
+        strcmp((const char *)localname, ACP_XML_COLLECTION) == 0)
+        r->depth_bonus = 1;
+    if ((uint64_t)p->nodeNr > r->max_depth + r->depth_bonus &&
         container_type(nb_attributes, attributes)) {
         r->deep_line = r->last_line;
         xmlStopParser(p);
@@ -1138,34 +1146,56 @@ static ac_status read_entries(xml_reader *r, xmlNode *n, ac_value *map,
 
 /* ---- the document ---- */
 
-static ac_status read_root(xml_reader *r, xmlDocPtr xdoc, ac_doc **out)
+/* The root element, the comments and processing instructions around it
+ * counted as dropped. */
+static ac_status find_root(xml_reader *r, xmlDocPtr xdoc, xmlNode **out)
 {
     xmlNode *root = NULL;
-    char name[140];
     for (xmlNode *k = xdoc->children; k; k = k->next) {
         if (k->type == XML_ELEMENT_NODE && !root)
             root = k;
         else if (k->type == XML_COMMENT_NODE || k->type == XML_PI_NODE)
             drop(r, k);
     }
+    *out = root;
     if (!root)
         return fail(r, AC_ERR_SYNTAX, 1, "no root element");
+    return AC_OK;
+}
+
+/* Is `n` the form's element `name`? */
+static bool form_element(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && named(n, name) && in_form_ns(n);
+}
+
+/* The root is not what the reader expects (<agent>, or <agents> too when
+ * `many`): say what it is. */
+static ac_status fail_root(xml_reader *r, const xmlNode *root, bool many)
+{
+    char name[140];
+    const char *expected = many ? "<agent> or <agents>" : "<agent>";
     shown_name(root, name, sizeof name);
-    if (!named(root, ACP_XML_ROOT))
+    if (!named(root, ACP_XML_ROOT) &&
+        !(many && named(root, ACP_XML_COLLECTION)))
         return fail(r, AC_ERR_STRUCTURE, line_of(root),
-                    "expected <agent> in namespace " ACP_XML_NS ", found %s",
-                    name);
-    if (!in_form_ns(root) && root->ns && root->ns->href)
+                    "expected %s in namespace " ACP_XML_NS ", found %s",
+                    expected, name);
+    if (root->ns && root->ns->href)
         return fail(r, AC_ERR_STRUCTURE, line_of(root),
-                    "expected <agent> in namespace " ACP_XML_NS
+                    "expected %s in namespace " ACP_XML_NS
                     ", found %s in namespace %.100s",
-                    name, (const char *)root->ns->href);
-    if (!in_form_ns(root))
-        return fail(r, AC_ERR_STRUCTURE, line_of(root),
-                    "expected <agent> in namespace " ACP_XML_NS
-                    ", found %s in no namespace",
-                    name);
-    /* Schema locations are hints for validators, not content. */
+                    expected, name, (const char *)root->ns->href);
+    return fail(r, AC_ERR_STRUCTURE, line_of(root),
+                "expected %s in namespace " ACP_XML_NS
+                ", found %s in no namespace",
+                expected, name);
+}
+
+/* Schema locations on the root are hints for validators, not content;
+ * any other attribute is an error. */
+static ac_status check_root_attributes(xml_reader *r, const xmlNode *root)
+{
     for (const xmlAttr *a = root->properties; a; a = a->next) {
         bool xsi =
             a->ns && a->ns->href &&
@@ -1175,16 +1205,124 @@ static ac_status read_root(xml_reader *r, xmlDocPtr xdoc, ac_doc **out)
         if (!xsi)
             return fail_attribute(r, a, root);
     }
+    return AC_OK;
+}
+
+/* One <agent> element (the root, or an item of <agents>) into a new
+ * document: its children are the fields, at depth 1. */
+static ac_status read_agent(xml_reader *r, xmlNode *agent, ac_doc **out)
+{
+    *out = NULL;
+    r->instructions_at = 0;
     ac_doc *doc = ac_doc_new();
     if (!doc)
         return fail_nomem(r);
-    ac_value_set_position(doc->fields, line_of(root), 0);
-    ac_status st = read_entries(r, root, doc->fields, 1, doc);
+    ac_value_set_position(doc->fields, line_of(agent), 0);
+    ac_status st = read_entries(r, agent, doc->fields, 1, doc);
     if (st != AC_OK) {
         ac_doc_free(doc);
         return st;
     }
     *out = doc;
+    return AC_OK;
+}
+
+/* The number of <agent> children of <agents> when every element child is
+ * one, else -1. */
+static long count_agents(const xmlNode *agents)
+{
+    long n = 0;
+    for (const xmlNode *k = agents->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (!form_element(k, ACP_XML_ROOT))
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+/* The root of a file of one agent: <agent>. */
+static ac_status read_root(xml_reader *r, xmlDocPtr xdoc, ac_doc **out)
+{
+    xmlNode *root;
+    ac_status st = find_root(r, xdoc, &root);
+    if (st != AC_OK)
+        return st;
+    if (form_element(root, ACP_XML_COLLECTION)) {
+        long n = count_agents(root);
+        char name[140];
+        shown_name(root, name, sizeof name);
+        if (n == 0)
+            return fail(r, AC_ERR_STRUCTURE, line_of(root),
+                        "expected <agent> in namespace " ACP_XML_NS
+                        ", found %s (a collection of no agents)",
+                        name);
+        if (n > 0)
+            return fail(
+                r, AC_ERR_STRUCTURE, line_of(root),
+                "expected <agent> in namespace " ACP_XML_NS
+                ", found %s (a collection of %ld agent%s: " ACP_COLLECTION_HINT
+                ")",
+                name, n, n == 1 ? "" : "s");
+    }
+    if (!form_element(root, ACP_XML_ROOT))
+        return fail_root(r, root, false);
+    st = check_root_attributes(r, root);
+    if (st != AC_OK)
+        return st;
+    return read_agent(r, root, out);
+}
+
+/* The <agent> children of the root <agents>, in order, into `*docs`. */
+static ac_status read_agents(xml_reader *r, xmlNode *agents, ac_doc ***docs,
+                             size_t *count)
+{
+    char found[140];
+    size_t n = 0;
+    for (const xmlNode *k = agents->children; k; k = k->next)
+        n += k->type == XML_ELEMENT_NODE;
+    if (n > 0) {
+        *docs = calloc(n, sizeof **docs);
+        if (!*docs)
+            return fail_nomem(r);
+        *count = n;
+    }
+    size_t i = 0;
+    for (xmlNode *k = agents->children; k; k = k->next) {
+        ac_status st = AC_OK;
+        switch (k->type) {
+        case XML_TEXT_NODE:
+        case XML_CDATA_SECTION_NODE:
+            st = check_blank(r, k, agents);
+            break;
+        case XML_COMMENT_NODE:
+        case XML_PI_NODE:
+            drop(r, k);
+            break;
+        case XML_ELEMENT_NODE:
+            if (!form_element(k, ACP_XML_ROOT)) {
+                st = check_namespace(r, k);
+                if (st == AC_OK)
+                    st = fail(r, AC_ERR_STRUCTURE, line_of(k),
+                              "item %zu of the collection must be an "
+                              "<agent> element, found %s",
+                              i + 1, shown_name(k, found, sizeof found));
+                break;
+            }
+            if (k->properties) {
+                st = fail_attribute(r, k->properties, k);
+                break;
+            }
+            st = read_agent(r, k, &(*docs)[i++]);
+            break;
+        default:
+            st = fail_node(r, k, agents);
+            break;
+        }
+        if (st != AC_OK)
+            return st;
+    }
     return AC_OK;
 }
 
@@ -1326,52 +1464,101 @@ free_copy:
     return st;
 }
 
-/* ---- the reader ---- */
+/* ---- the readers ---- */
 
+/* The start of both readers: check the text and its declared encoding and
+ * parse it. */
+static ac_status begin(xml_reader *r, ac_context *ctx, const char *data,
+                       size_t len, const char *source, ac_error *error,
+                       xmlDocPtr *xdoc)
+{
+    *xdoc = NULL;
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    r->source = source;
+    r->error = error;
+    r->max_depth = ctx->limits[AC_LIMIT_DEPTH];
+    acp_buf_init(&r->text);
+    ac_status st = acp_check_text(data, len, source, error);
+    if (st == AC_OK)
+        st = check_declared_encoding(r, data, len);
+    if (st == AC_OK)
+        st = parse(r, data, len, xdoc);
+    return st;
+}
+
+/* The end of both readers: after a success, one warning for the comments
+ * and processing instructions dropped anywhere in the file. */
+static void finish(xml_reader *r, xmlDocPtr xdoc, ac_status st)
+{
+    if (st == AC_OK && r->comments + r->pis > 0) {
+        size_t n = r->comments + r->pis;
+        const char *what = r->pis == 0 ? "XML comment"
+                           : r->comments == 0
+                               ? "XML processing instruction"
+                               : "XML comments and processing instruction";
+        ac_context_warn(r->ctx, r->source, r->dropped_line, 0,
+                        "%zu %s%s dropped: the model does not carry them "
+                        "(the first is here)",
+                        n, what, n == 1 ? " is" : "s are");
+    }
+    xmlFreeDoc(xdoc);
+    acp_buf_release(&r->text);
+}
+
+/* The reader of one agent: a root <agent>. */
 static ac_status xml_read(ac_context *ctx, const ac_format *format,
                           const char *data, size_t len, const char *source,
                           ac_doc **out, ac_error *error)
 {
     xml_reader r;
-    xmlDocPtr xdoc = NULL;
-    ac_doc *doc = NULL;
+    xmlDocPtr xdoc;
     (void)format;
-
     *out = NULL;
-    ac_status st = acp_check_text(data, len, source, error);
-    if (st != AC_OK)
-        return st;
-    memset(&r, 0, sizeof r);
-    r.ctx = ctx;
-    r.source = source;
-    r.error = error;
-    r.max_depth = ctx->limits[AC_LIMIT_DEPTH];
-    acp_buf_init(&r.text);
-    st = check_declared_encoding(&r, data, len);
-    if (st != AC_OK)
-        return st;
-    st = parse(&r, data, len, &xdoc);
-    if (st != AC_OK)
-        goto release_text;
-    st = read_root(&r, xdoc, &doc);
-    if (st != AC_OK)
-        goto free_xdoc;
-    if (r.comments + r.pis > 0) {
-        size_t n = r.comments + r.pis;
-        const char *what = r.pis == 0 ? "XML comment"
-                           : r.comments == 0
-                               ? "XML processing instruction"
-                               : "XML comments and processing instruction";
-        ac_context_warn(ctx, source, r.dropped_line, 0,
-                        "%zu %s%s dropped: the model does not carry them "
-                        "(the first is here)",
-                        n, what, n == 1 ? " is" : "s are");
+    ac_status st = begin(&r, ctx, data, len, source, error, &xdoc);
+    if (st == AC_OK)
+        st = read_root(&r, xdoc, out);
+    finish(&r, xdoc, st);
+    return st;
+}
+
+/*
+ * The reader of a file that may hold several agents: a root <agents> is a
+ * collection of its <agent> children; a root <agent> is one agent. On
+ * failure the documents read so far stay in `*docs` for the caller to
+ * release.
+ */
+static ac_status xml_read_many(ac_context *ctx, const ac_format *format,
+                               const char *data, size_t len, const char *source,
+                               ac_doc ***docs, size_t *count,
+                               bool *is_collection, ac_error *error)
+{
+    xml_reader r;
+    xmlDocPtr xdoc;
+    xmlNode *root = NULL;
+    (void)format;
+    *docs = NULL;
+    *count = 0;
+    *is_collection = false;
+    ac_status st = begin(&r, ctx, data, len, source, error, &xdoc);
+    if (st == AC_OK)
+        st = find_root(&r, xdoc, &root);
+    if (st == AC_OK && form_element(root, ACP_XML_COLLECTION)) {
+        *is_collection = true;
+        st = check_root_attributes(&r, root);
+        if (st == AC_OK)
+            st = read_agents(&r, root, docs, count);
+    } else if (st == AC_OK && form_element(root, ACP_XML_ROOT)) {
+        st = check_root_attributes(&r, root);
+        if (st == AC_OK) {
+            *docs = calloc(1, sizeof **docs);
+            st = *docs ? read_agent(&r, root, &(*docs)[0]) : fail_nomem(&r);
+            *count = *docs ? 1 : 0;
+        }
+    } else if (st == AC_OK) {
+        st = fail_root(&r, root, true);
     }
-    *out = doc;
-free_xdoc:
-    xmlFreeDoc(xdoc);
-release_text:
-    acp_buf_release(&r.text);
+    finish(&r, xdoc, st);
     return st;
 }
 
@@ -1396,5 +1583,7 @@ const ac_format acp_format_xml = {
     .sniff = xml_sniff,
     .read = xml_read,
     .write = acp_xml_write,
+    .read_many = xml_read_many,
+    .write_many = acp_xml_write_many,
     .user = NULL,
 };

@@ -1,6 +1,8 @@
 /*
  * The xml form's writer: builds a libxml2 tree and has libxml2 serialize
- * it. docs/xml.md describes the form; schemas/agent.xsd is its schema.
+ * it. docs/xml.md describes the form; schemas/agent.xsd is its schema. A
+ * collection is a root <agents> holding one <agent> per agent, each built
+ * as the root of a file of one agent is, one level further in.
  *
  * The indentation is built here as whitespace text nodes between the
  * children of the root, of lists and of maps, never inside a string, and
@@ -51,6 +53,8 @@ typedef struct xml_writer {
     uint64_t max_depth;
     ac_buf pending; /* plain text of a string not yet made a node */
     ac_buf scratch; /* indentation, key-hex, numbers */
+    /* Levels of indentation before the agent's element (1 in <agents>). */
+    uint64_t indent_base;
 } xml_writer;
 
 /* Render the path as a JSON pointer ("/tools/2", "" for the fields): the
@@ -210,8 +214,10 @@ static bool list_of_strings(const ac_value *v)
  */
 static bool element_fits(const char *key, size_t len, const ac_value *v)
 {
-    if (key_is(key, len, ACP_XML_ROOT) || key_is(key, len, ACP_XML_ITEM) ||
-        key_is(key, len, ACP_XML_FIELD) || key_is(key, len, ACP_XML_CHAR))
+    if (key_is(key, len, ACP_XML_ROOT) ||
+        key_is(key, len, ACP_XML_COLLECTION) ||
+        key_is(key, len, ACP_XML_ITEM) || key_is(key, len, ACP_XML_FIELD) ||
+        key_is(key, len, ACP_XML_CHAR))
         return false;
     if (key_is(key, len, "name") || key_is(key, len, "description") ||
         key_is(key, len, "color") || key_is(key, len, ACP_XML_INSTRUCTIONS))
@@ -265,7 +271,8 @@ static ac_status add_text_node(xml_writer *w, xmlNodePtr parent, const char *s,
     return AC_OK;
 }
 
-/* A line end and two spaces per level, between the children of a
+/* A line end and two spaces per level (counted from the agent's element,
+ * which is itself `indent_base` levels in), between the children of a
  * container. */
 static ac_status add_indent(xml_writer *w, xmlNodePtr parent, uint64_t level)
 {
@@ -273,7 +280,7 @@ static ac_status add_indent(xml_writer *w, xmlNodePtr parent, uint64_t level)
     ac_buf *b = &w->scratch;
     b->len = 0;
     ac_status st = ac_buf_append(b, "\n", 1);
-    for (uint64_t n = level * 2; n > 0 && st == AC_OK;) {
+    for (uint64_t n = (level + w->indent_base) * 2; n > 0 && st == AC_OK;) {
         size_t k = n < sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1;
         st = ac_buf_append(b, spaces, k);
         n -= k;
@@ -559,11 +566,19 @@ static int sink_write(void *context, const char *buffer, int len)
  * name would write no encoding and escape every non-ASCII character: the
  * exact start proves it did not.
  */
-static ac_status save(xml_writer *w, ac_buf *out)
+static ac_status save(xml_writer *w, ac_buf *out, bool collection)
 {
-    static const char begin[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                                "<" ACP_XML_ROOT " xmlns=\"" ACP_XML_NS "\">";
-    static const char end[] = "</" ACP_XML_ROOT ">\n";
+    static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    static const char agent_begin[] =
+        "<" ACP_XML_ROOT " xmlns=\"" ACP_XML_NS "\">";
+    static const char agent_end[] = "</" ACP_XML_ROOT ">\n";
+    static const char agents_begin[] =
+        "<" ACP_XML_COLLECTION " xmlns=\"" ACP_XML_NS "\">";
+    static const char agents_end[] = "</" ACP_XML_COLLECTION ">\n";
+    const char *begin = collection ? agents_begin : agent_begin;
+    const char *end = collection ? agents_end : agent_end;
+    size_t begin_len = strlen(begin), end_len = strlen(end);
+    size_t decl_len = sizeof decl - 1;
     size_t start = out->len;
     sink s = {out, false};
     xmlSaveCtxtPtr save_ctxt = xmlSaveToIO(sink_write, NULL, &s, "UTF-8",
@@ -573,10 +588,10 @@ static ac_status save(xml_writer *w, ac_buf *out)
     long saved = xmlSaveDoc(save_ctxt, w->doc);
     int closed = xmlSaveClose(save_ctxt);
     size_t n = out->len - start;
-    bool whole = n >= sizeof begin - 1 + sizeof end - 1 &&
-                 memcmp(out->data + start, begin, sizeof begin - 1) == 0 &&
-                 memcmp(out->data + out->len - (sizeof end - 1), end,
-                        sizeof end - 1) == 0;
+    bool whole = n >= decl_len + begin_len + end_len &&
+                 memcmp(out->data + start, decl, decl_len) == 0 &&
+                 memcmp(out->data + start + decl_len, begin, begin_len) == 0 &&
+                 memcmp(out->data + out->len - end_len, end, end_len) == 0;
     if (saved < 0 || closed < 0 || s.failed || !whole) {
         out->len = start;
         if (out->data)
@@ -586,62 +601,115 @@ static ac_status save(xml_writer *w, ac_buf *out)
     return AC_OK;
 }
 
+/* The children of an <agent> element: one per field, then the
+ * instructions, each on a line of its own. */
+static ac_status write_agent(xml_writer *w, xmlNodePtr agent, const ac_doc *doc)
+{
+    const ac_value *fields = doc->fields;
+    size_t n = fields->u.map.len;
+    bool has_instructions = doc->instructions_len > 0;
+    ac_status st = AC_OK;
+
+    if (acp_map_find(fields, ACP_XML_INSTRUCTIONS, 12) >= 0)
+        return acp_error_set(w->error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
+                             "the fields hold the key \"instructions\", which "
+                             "is reserved for the instructions text");
+    for (size_t i = 0; i < n && st == AC_OK; i++) {
+        const acp_entry *e = &fields->u.map.entries[i];
+        path_step step = {NULL, e->key, e->key_len, 0};
+        st = add_indent(w, agent, 1);
+        if (st == AC_OK)
+            st = write_entry(w, agent, e, 1, &step);
+    }
+    if (st == AC_OK && has_instructions) {
+        st = add_indent(w, agent, 1);
+        if (st == AC_OK)
+            st = write_instructions(w, agent, doc);
+    }
+    if (st == AC_OK && (n > 0 || has_instructions))
+        st = add_indent(w, agent, 0);
+    return st;
+}
+
+/* A new document whose root element, in the form's namespace, is `name`. */
+static ac_status new_document(xml_writer *w, const char *name, xmlNodePtr *root)
+{
+    w->doc = xmlNewDoc((const xmlChar *)"1.0");
+    if (!w->doc)
+        return fail_nomem(w);
+    *root = xmlNewDocNode(w->doc, NULL, (const xmlChar *)name, NULL);
+    if (!*root)
+        return fail_nomem(w);
+    xmlDocSetRootElement(w->doc, *root);
+    w->ns = xmlNewNs(*root, (const xmlChar *)ACP_XML_NS, NULL);
+    if (!w->ns || !w->ns->href)
+        return fail_nomem(w);
+    xmlSetNs(*root, w->ns);
+    return AC_OK;
+}
+
+static void writer_release(xml_writer *w)
+{
+    xmlFreeDoc(w->doc);
+    acp_buf_release(&w->scratch);
+    acp_buf_release(&w->pending);
+}
+
 ac_status acp_xml_write(ac_context *ctx, const ac_format *format,
                         const ac_doc *doc, ac_buf *out, ac_error *error)
 {
     xml_writer w = {
         .ctx = ctx, .error = error, .max_depth = ctx->limits[AC_LIMIT_DEPTH]};
-    const ac_value *fields = doc->fields;
-    size_t n = fields->u.map.len;
-    bool has_instructions = doc->instructions_len > 0;
     xmlNodePtr root;
-    ac_status st = AC_OK;
     (void)format;
-
-    if (acp_map_find(fields, ACP_XML_INSTRUCTIONS, 12) >= 0)
-        return acp_error_set(error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
-                             "the fields hold the key \"instructions\", which "
-                             "is reserved for the instructions text");
     acp_buf_init(&w.pending);
     acp_buf_init(&w.scratch);
-    w.doc = xmlNewDoc((const xmlChar *)"1.0");
-    if (!w.doc) {
-        st = fail_nomem(&w);
-        goto release_buffers;
-    }
-    root = xmlNewDocNode(w.doc, NULL, (const xmlChar *)ACP_XML_ROOT, NULL);
-    if (!root) {
-        st = fail_nomem(&w);
-        goto free_doc;
-    }
-    xmlDocSetRootElement(w.doc, root);
-    w.ns = xmlNewNs(root, (const xmlChar *)ACP_XML_NS, NULL);
-    if (!w.ns || !w.ns->href) {
-        st = fail_nomem(&w);
-        goto free_doc;
-    }
-    xmlSetNs(root, w.ns);
+    ac_status st = new_document(&w, ACP_XML_ROOT, &root);
+    if (st == AC_OK)
+        st = write_agent(&w, root, doc);
+    if (st == AC_OK)
+        st = save(&w, out, false);
+    writer_release(&w);
+    return st;
+}
 
-    for (size_t i = 0; i < n && st == AC_OK; i++) {
-        const acp_entry *e = &fields->u.map.entries[i];
-        path_step step = {NULL, e->key, e->key_len, 0};
+ac_status acp_xml_write_many(ac_context *ctx, const ac_format *format,
+                             ac_doc *const *docs, size_t count, ac_buf *out,
+                             ac_error *error)
+{
+    xml_writer w = {
+        .ctx = ctx, .error = error, .max_depth = ctx->limits[AC_LIMIT_DEPTH]};
+    xmlNodePtr root;
+    (void)format;
+    acp_buf_init(&w.pending);
+    acp_buf_init(&w.scratch);
+    ac_status st = new_document(&w, ACP_XML_COLLECTION, &root);
+    for (size_t i = 0; i < count && st == AC_OK; i++) {
+        if (!docs[i]) {
+            st = acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                               "agent %zu of the collection is NULL", i + 1);
+            break;
+        }
+        w.indent_base = 0;
         st = add_indent(&w, root, 1);
-        if (st == AC_OK)
-            st = write_entry(&w, root, e, 1, &step);
+        xmlNodePtr agent = NULL;
+        if (st == AC_OK) {
+            agent = add_element(&w, root, ACP_XML_ROOT);
+            if (!agent)
+                st = fail_nomem(&w);
+        }
+        w.indent_base = 1;
+        if (st == AC_OK) {
+            st = write_agent(&w, agent, docs[i]);
+            if (st != AC_OK)
+                acp_error_in_agent(error, i, docs[i]);
+        }
     }
-    if (st == AC_OK && has_instructions) {
-        st = add_indent(&w, root, 1);
-        if (st == AC_OK)
-            st = write_instructions(&w, root, doc);
-    }
-    if (st == AC_OK && (n > 0 || has_instructions))
+    w.indent_base = 0;
+    if (st == AC_OK && count > 0)
         st = add_indent(&w, root, 0);
     if (st == AC_OK)
-        st = save(&w, out);
-free_doc:
-    xmlFreeDoc(w.doc);
-release_buffers:
-    acp_buf_release(&w.scratch);
-    acp_buf_release(&w.pending);
+        st = save(&w, out, true);
+    writer_release(&w);
     return st;
 }

@@ -1,6 +1,8 @@
 /*
  * The yaml form: one YAML mapping per agent, the same keys as the json
- * form, the instructions under the top-level key "instructions".
+ * form, the instructions under the top-level key "instructions". A
+ * collection is a sequence of such mappings, or a stream of several
+ * documents each one (yaml_read_many); it is written as a sequence.
  *
  * Reading goes through the YAML code the md front matter uses
  * (acp_yaml_parse: core resolution, duplicate keys, aliases, limits); this
@@ -42,47 +44,19 @@ static ac_status take_instructions(ac_value *root, ac_doc *doc,
     return AC_OK;
 }
 
-static ac_status yaml_read(ac_context *ctx, const ac_format *format,
-                           const char *data, size_t len, const char *source,
-                           ac_doc **out, ac_error *error)
+/* Make a document of the mapping `root` (stolen): its "instructions" go
+ * to the document, the rest are the fields. */
+static ac_status doc_of_map(ac_value *root, const char *source, ac_doc **out,
+                            ac_error *error)
 {
-    (void)format;
     *out = NULL;
-    ac_status st = acp_check_text(data, len, source, error);
-    if (st != AC_OK)
-        return st;
-    /* libyaml skips a BOM itself, but counts it as a column of the first
-     * line (so that the first key would not line up with the next ones):
-     * drop it here. Lines and columns are then those of the text after
-     * the BOM, as in the json form. */
-    if (len >= 3 && memcmp(data, utf8_bom, 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    ac_value *root = NULL;
-    st = acp_yaml_parse(ctx, data, len, source, 0, &root, error);
-    if (st != AC_OK)
-        return st;
-    if (!root)
-        return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
-                             "expected a YAML mapping, found nothing");
-    if (root->type != AC_MAP) {
-        acp_error_set(error, AC_ERR_STRUCTURE, source, root->line, root->column,
-                      -1, "expected a YAML mapping, found %s%s",
-                      acp_type_phrase(root->type),
-                      root->type == AC_LIST ? " (collections are not "
-                                              "supported yet)"
-                                            : "");
-        ac_value_free(root);
-        return AC_ERR_STRUCTURE;
-    }
     ac_doc *doc = ac_doc_new();
     if (!doc) {
         ac_value_free(root);
         return acp_error_set(error, AC_ERR_NOMEM, source, 0, 0, -1,
                              "out of memory");
     }
-    st = take_instructions(root, doc, source, error);
+    ac_status st = take_instructions(root, doc, source, error);
     if (st != AC_OK) {
         ac_value_free(root);
         ac_doc_free(doc);
@@ -94,20 +68,211 @@ static ac_status yaml_read(ac_context *ctx, const ac_format *format,
     return AC_OK;
 }
 
-static ac_status yaml_write(ac_context *ctx, const ac_format *format,
-                            const ac_doc *doc, ac_buf *out, ac_error *error)
+/* Check the text, drop a BOM and parse every document of the stream. */
+static ac_status parse_stream(ac_context *ctx, const char *data, size_t len,
+                              const char *source, acp_yaml_document **docs,
+                              size_t *count, ac_error *error)
 {
+    *docs = NULL;
+    *count = 0;
+    ac_status st = acp_check_text(data, len, source, error);
+    if (st != AC_OK)
+        return st;
+    /* libyaml skips a BOM itself, but counts it as a column of the first
+     * line (so that the first key would not line up with the next ones):
+     * drop it here. Lines and columns are then those of the text after
+     * the BOM, as in the json form. */
+    if (len >= 3 && memcmp(data, utf8_bom, 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    return acp_yaml_parse_stream(ctx, data, len, source, docs, count, error);
+}
+
+/* True when `v` is a list of mappings: a collection of agents. */
+static bool list_of_maps(const ac_value *v)
+{
+    if (v->type != AC_LIST)
+        return false;
+    for (size_t i = 0; i < v->u.list.len; i++)
+        if (v->u.list.items[i]->type != AC_MAP)
+            return false;
+    return true;
+}
+
+static bool all_maps(const acp_yaml_document *docs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (docs[i].root->type != AC_MAP)
+            return false;
+    return true;
+}
+
+/* The reader of one agent: a stream of one document, a mapping. */
+static ac_status yaml_read(ac_context *ctx, const ac_format *format,
+                           const char *data, size_t len, const char *source,
+                           ac_doc **out, ac_error *error)
+{
+    acp_yaml_document *docs;
+    size_t count;
     (void)format;
+    *out = NULL;
+    ac_status st = parse_stream(ctx, data, len, source, &docs, &count, error);
+    if (st != AC_OK)
+        return st;
+    if (count == 0)
+        return acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
+                             "expected a YAML mapping, found nothing");
+    ac_value *root = docs[0].root;
+    st = AC_ERR_STRUCTURE;
+    if (count > 1 && all_maps(docs, count))
+        acp_error_set(error, st, source, docs[1].line, docs[1].column, -1,
+                      "expected one YAML document, found %zu (a collection "
+                      "of %zu agents: " ACP_COLLECTION_HINT ")",
+                      count, count);
+    else if (count > 1)
+        acp_error_set(error, st, source, docs[1].line, docs[1].column, -1,
+                      "more than one YAML document");
+    else if (root->type == AC_LIST && root->u.list.len == 0)
+        acp_error_set(error, st, source, root->line, root->column, -1,
+                      "expected a YAML mapping, found an empty list (a "
+                      "collection of no agents)");
+    else if (list_of_maps(root))
+        acp_error_set(error, st, source, root->line, root->column, -1,
+                      "expected a YAML mapping, found a list of %zu agent%s "
+                      "(a collection: " ACP_COLLECTION_HINT ")",
+                      root->u.list.len, root->u.list.len == 1 ? "" : "s");
+    else if (root->type != AC_MAP)
+        acp_error_set(error, st, source, root->line, root->column, -1,
+                      "expected a YAML mapping, found %s",
+                      acp_type_phrase(root->type));
+    else {
+        docs[0].root = NULL;
+        st = doc_of_map(root, source, out, error);
+    }
+    acp_yaml_documents_free(docs, count);
+    return st;
+}
+
+/*
+ * The reader of a file that may hold several agents: a sequence of
+ * mappings (one document) or a stream of several documents, each a
+ * mapping, is a collection; a stream of one document that is a mapping is
+ * one agent. On failure the documents made so far stay in `*docs` for the
+ * caller to release.
+ */
+static ac_status yaml_read_many(ac_context *ctx, const ac_format *format,
+                                const char *data, size_t len,
+                                const char *source, ac_doc ***docs,
+                                size_t *count, bool *is_collection,
+                                ac_error *error)
+{
+    acp_yaml_document *ydocs;
+    size_t ycount;
+    (void)format;
+    *docs = NULL;
+    *count = 0;
+    *is_collection = false;
+    ac_status st = parse_stream(ctx, data, len, source, &ydocs, &ycount, error);
+    if (st != AC_OK)
+        return st;
+    ac_value *root = ycount > 0 ? ydocs[0].root : NULL;
+    /* The agents' mappings, in order, and how many. */
+    ac_value **maps = NULL;
+    size_t n = 0;
+    if (ycount == 0) {
+        st = acp_error_set(error, AC_ERR_STRUCTURE, source, 1, 1, 0,
+                           "expected a YAML mapping or a sequence of "
+                           "mappings, found nothing");
+    } else if (ycount == 1 && root->type == AC_MAP) {
+        maps = &ydocs[0].root;
+        n = 1;
+    } else if (ycount == 1 && root->type == AC_LIST) {
+        *is_collection = true;
+        maps = root->u.list.items;
+        n = root->u.list.len;
+        for (size_t i = 0; i < n && st == AC_OK; i++)
+            if (maps[i]->type != AC_MAP)
+                st = acp_error_set(error, AC_ERR_STRUCTURE, source,
+                                   maps[i]->line, maps[i]->column, -1,
+                                   "item %zu of the collection must be an "
+                                   "agent mapping, found %s",
+                                   i + 1, acp_type_phrase(maps[i]->type));
+    } else if (ycount == 1) {
+        st = acp_error_set(error, AC_ERR_STRUCTURE, source, root->line,
+                           root->column, -1,
+                           "expected a YAML mapping or a sequence of "
+                           "mappings, found %s",
+                           acp_type_phrase(root->type));
+    } else {
+        *is_collection = true;
+        for (size_t i = 0; i < ycount && st == AC_OK; i++)
+            if (ydocs[i].root->type != AC_MAP)
+                st = acp_error_set(error, AC_ERR_STRUCTURE, source,
+                                   ydocs[i].line, ydocs[i].column, -1,
+                                   "document %zu of the stream must be an "
+                                   "agent mapping, found %s",
+                                   i + 1, acp_type_phrase(ydocs[i].root->type));
+        n = ycount;
+    }
+    if (st == AC_OK && n > 0) {
+        *docs = calloc(n, sizeof **docs);
+        if (!*docs)
+            st = acp_error_set(error, AC_ERR_NOMEM, source, 0, 0, -1,
+                               "out of memory");
+        else
+            *count = n;
+    }
+    /* Each mapping moves into its document (the slot it leaves is NULL). */
+    for (size_t i = 0; i < n && st == AC_OK; i++) {
+        ac_value **slot = ycount > 1 ? &ydocs[i].root : &maps[i];
+        ac_value *map = *slot;
+        *slot = NULL;
+        st = doc_of_map(map, source, &(*docs)[i], error);
+    }
+    acp_yaml_documents_free(ydocs, ycount);
+    return st;
+}
+
+/* What the writers check before emitting an agent. */
+static ac_status check_agent(const ac_doc *doc, ac_error *error)
+{
     if (acp_map_find(doc->fields, "instructions", 12) >= 0)
         return acp_error_set(error, AC_ERR_STRUCTURE, "agentconv", 0, 0, -1,
                              "the fields hold an \"instructions\" key, which "
                              "the model reserves for the instructions");
-    ac_status st = acp_check_string(doc->instructions, doc->instructions_len,
-                                    "the instructions", error);
+    return acp_check_string(doc->instructions, doc->instructions_len,
+                            "the instructions", error);
+}
+
+static ac_status yaml_write(ac_context *ctx, const ac_format *format,
+                            const ac_doc *doc, ac_buf *out, ac_error *error)
+{
+    (void)format;
+    ac_status st = check_agent(doc, error);
     if (st != AC_OK)
         return st;
     return acp_yaml_emit_map(ctx, doc->fields, doc->instructions,
                              doc->instructions_len, out, error);
+}
+
+/* A collection: a block sequence of the agents' mappings. */
+static ac_status yaml_write_many(ac_context *ctx, const ac_format *format,
+                                 ac_doc *const *docs, size_t count, ac_buf *out,
+                                 ac_error *error)
+{
+    (void)format;
+    for (size_t i = 0; i < count; i++) {
+        if (!docs[i])
+            return acp_error_set(error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
+                                 "agent %zu of the collection is NULL", i + 1);
+        ac_status st = check_agent(docs[i], error);
+        if (st != AC_OK) {
+            acp_error_in_agent(error, i, docs[i]);
+            return st;
+        }
+    }
+    return acp_yaml_emit_agents(ctx, docs, count, out, error);
 }
 
 /* Is the line starting at `p` a plain or quoted "key:" or "key: value" at
@@ -174,7 +339,17 @@ static int yaml_sniff(const char *data, size_t len)
             q++;
         p = q;
     }
-    return looks_like_key_line(p, end) ? 40 : 0;
+    if (looks_like_key_line(p, end))
+        return 40;
+    /* "- key: value": the first agent of a collection. */
+    if (end - p >= 2 && p[0] == '-' && (p[1] == ' ' || p[1] == '\t')) {
+        p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (looks_like_key_line(p, end))
+            return 40;
+    }
+    return 0;
 }
 
 static const char *const yaml_extensions[] = {".yaml", ".yml", NULL};
@@ -189,5 +364,7 @@ const ac_format acp_format_yaml = {
     .sniff = yaml_sniff,
     .read = yaml_read,
     .write = yaml_write,
+    .read_many = yaml_read_many,
+    .write_many = yaml_write_many,
     .user = NULL,
 };

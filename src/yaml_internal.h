@@ -48,7 +48,8 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
                            acp_yaml_problem *problem);
 
 /**
- * Parse a YAML stream holding at most one document into a new value tree.
+ * Parse a YAML stream holding at most one document into a new value tree
+ * (md front matter; a second document is an error at its start).
  * `line_offset` is added to every line (the stream's first line is file line
  * line_offset + 1). `*root` is NULL when the stream has no document (empty,
  * or only comments). On failure fills `error` and returns its status.
@@ -56,6 +57,30 @@ ac_status acp_yaml_resolve(const ac_context *ctx, const char *s, size_t n,
 ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
                          const char *source, int line_offset, ac_value **root,
                          ac_error *error);
+
+/** One document of a YAML stream (acp_yaml_parse_stream). */
+typedef struct acp_yaml_document {
+    ac_value *root; /**< the document's root node (owned) */
+    int line;       /**< where the document starts: its "---", else its */
+    int column;     /**< first node (1-based) */
+} acp_yaml_document;
+
+/**
+ * Parse a YAML stream of any number of documents (a collection in the yaml
+ * form) into a new array of `*count` documents in `*docs` (NULL when there
+ * are none; release with acp_yaml_documents_free). The rules are
+ * acp_yaml_parse's, with two more: anchors do not cross documents, and a
+ * sequence at the root of a document is not counted against the depth
+ * limit (its items, the agents, keep the whole allowance). Comments give
+ * one warning for the whole stream. On failure fills `error` and returns
+ * its status.
+ */
+ac_status acp_yaml_parse_stream(ac_context *ctx, const char *text, size_t len,
+                                const char *source, acp_yaml_document **docs,
+                                size_t *count, ac_error *error);
+
+/** Release the documents of acp_yaml_parse_stream. NULL is accepted. */
+void acp_yaml_documents_free(acp_yaml_document *docs, size_t count);
 
 /**
  * Append `map` as a YAML block mapping (one document, no "---" or "..."
@@ -71,6 +96,16 @@ ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
 ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
                             const char *instructions, size_t instructions_len,
                             ac_buf *out, ac_error *error);
+
+/**
+ * Append the agents as one YAML block sequence of mappings (one document),
+ * each mapping written as acp_yaml_emit_map writes the yaml form's (the
+ * instructions last, literal block scalars); "[]\n" for none. The caller
+ * has checked each document (no "instructions" field, valid instructions).
+ * An error names the agent it happened in.
+ */
+ac_status acp_yaml_emit_agents(ac_context *ctx, ac_doc *const *docs,
+                               size_t count, ac_buf *out, ac_error *error);
 
 /**
  * For the md and yaml sniffers (md.c): 0 when the text (after an optional

@@ -49,6 +49,17 @@ typedef struct reader {
     uint64_t alias_nodes;
     ac_value *root;
     int documents;
+    /* A stream of any number of documents (acp_yaml_parse_stream): each
+     * document's root goes to `docs` when the document ends. */
+    bool many;
+    acp_yaml_document *docs;
+    size_t doc_count;
+    size_t doc_cap;
+    yaml_mark_t doc_start; /* of the document being read */
+    /* 1 while the root of the document is a sequence in a stream (a
+     * collection): the sequence is not counted against the depth limit,
+     * so that each agent has the whole allowance. */
+    uint64_t depth_bonus;
 } reader;
 
 static int line_of(const reader *r, yaml_mark_t m)
@@ -78,6 +89,19 @@ static ac_status no_memory(reader *r)
                          "out of memory");
 }
 
+/* Forget the anchors (a new document starts: anchors do not cross
+ * documents). */
+static void drop_anchors(reader *r)
+{
+    for (size_t i = 0; i < r->anchor_count; i++) {
+        free(r->anchors[i].name);
+        free(r->anchors[i].text);
+        if (r->anchors[i].owned)
+            ac_value_free(r->anchors[i].node);
+    }
+    r->anchor_count = 0;
+}
+
 static void reader_release(reader *r)
 {
     for (size_t i = 0; i < r->depth; i++) {
@@ -86,14 +110,19 @@ static void reader_release(reader *r)
         free(r->stack[i].key);
     }
     free(r->stack);
-    for (size_t i = 0; i < r->anchor_count; i++) {
-        free(r->anchors[i].name);
-        free(r->anchors[i].text);
-        if (r->anchors[i].owned)
-            ac_value_free(r->anchors[i].node);
-    }
+    drop_anchors(r);
     free(r->anchors);
     ac_value_free(r->root);
+    acp_yaml_documents_free(r->docs, r->doc_count);
+}
+
+void acp_yaml_documents_free(acp_yaml_document *docs, size_t count)
+{
+    if (!docs)
+        return;
+    for (size_t i = 0; i < count; i++)
+        ac_value_free(docs[i].root);
+    free(docs);
 }
 
 static const anchor *find_anchor(const reader *r, const char *name)
@@ -356,7 +385,8 @@ static ac_status on_alias(reader *r, const yaml_event_t *ev)
                        "alias-nodes limit)",
                        (unsigned long long)limit);
     r->alias_nodes += count;
-    if (r->depth + tree_depth(a->node) > r->ctx->limits[AC_LIMIT_DEPTH])
+    if (r->depth + tree_depth(a->node) >
+        r->ctx->limits[AC_LIMIT_DEPTH] + r->depth_bonus)
         return fail_at(r, AC_ERR_LIMIT, m,
                        "nesting deeper than the depth limit (%llu)",
                        (unsigned long long)r->ctx->limits[AC_LIMIT_DEPTH]);
@@ -387,7 +417,9 @@ static ac_status on_collection_start(reader *r, const yaml_event_t *ev,
                        "unsupported tag '%s' on a %s (only the YAML core "
                        "tags are allowed)",
                        short_tag(tag, buf, sizeof buf), kind);
-    if (r->depth + 1 > r->ctx->limits[AC_LIMIT_DEPTH])
+    if (r->many && r->depth == 0 && !is_map)
+        r->depth_bonus = 1;
+    if (r->depth + 1 > r->ctx->limits[AC_LIMIT_DEPTH] + r->depth_bonus)
         return fail_at(r, AC_ERR_LIMIT, m,
                        "nesting deeper than the depth limit (%llu)",
                        (unsigned long long)r->ctx->limits[AC_LIMIT_DEPTH]);
@@ -509,24 +541,52 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
     return count;
 }
 
-ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
-                         const char *source, int line_offset, ac_value **root,
-                         ac_error *error)
+/* A document starts: in a stream, a fresh set of anchors. */
+static ac_status on_document_start(reader *r, const yaml_event_t *ev)
 {
-    reader r;
-    memset(&r, 0, sizeof r);
-    r.ctx = ctx;
-    r.source = source;
-    r.text = text;
-    r.len = len;
-    r.line_offset = line_offset;
-    r.error = error;
-    *root = NULL;
+    r->documents++;
+    if (!r->many) {
+        if (r->documents > 1)
+            return fail_at(r, AC_ERR_STRUCTURE, ev->start_mark,
+                           "more than one YAML document");
+        return AC_OK;
+    }
+    drop_anchors(r);
+    r->depth_bonus = 0;
+    r->doc_start = ev->start_mark;
+    return AC_OK;
+}
 
+/* A document ends: in a stream, its root joins the documents. */
+static ac_status on_document_end(reader *r)
+{
+    if (!r->many || !r->root)
+        return AC_OK;
+    if (r->doc_count == r->doc_cap) {
+        size_t cap = r->doc_cap ? r->doc_cap * 2 : 8;
+        acp_yaml_document *d = realloc(r->docs, cap * sizeof *d);
+        if (!d)
+            return no_memory(r);
+        r->docs = d;
+        r->doc_cap = cap;
+    }
+    acp_yaml_document *d = &r->docs[r->doc_count++];
+    d->root = r->root;
+    d->line = line_of(r, r->doc_start);
+    d->column = column_of(r->doc_start);
+    r->root = NULL;
+    return AC_OK;
+}
+
+/* Run libyaml over the text and build the tree(s); warn once about the
+ * comments of a text that parsed. */
+static ac_status parse(reader *r)
+{
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
-        return no_memory(&r);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+        return no_memory(r);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)r->text,
+                                 r->len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
     ac_status st = AC_OK;
@@ -534,30 +594,31 @@ ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
     while (!done && st == AC_OK) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
-            st = parser_failure(&r, &parser);
+            st = parser_failure(r, &parser);
             break;
         }
         switch (ev.type) {
         case YAML_DOCUMENT_START_EVENT:
-            if (++r.documents > 1)
-                st = fail_at(&r, AC_ERR_STRUCTURE, ev.start_mark,
-                             "more than one YAML document");
+            st = on_document_start(r, &ev);
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            st = on_document_end(r);
             break;
         case YAML_SCALAR_EVENT:
-            st = on_scalar(&r, &ev);
+            st = on_scalar(r, &ev);
             break;
         case YAML_ALIAS_EVENT:
-            st = on_alias(&r, &ev);
+            st = on_alias(r, &ev);
             break;
         case YAML_SEQUENCE_START_EVENT:
-            st = on_collection_start(&r, &ev, false);
+            st = on_collection_start(r, &ev, false);
             break;
         case YAML_MAPPING_START_EVENT:
-            st = on_collection_start(&r, &ev, true);
+            st = on_collection_start(r, &ev, true);
             break;
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT:
-            st = on_collection_end(&r, &ev);
+            st = on_collection_end(r, &ev);
             break;
         case YAML_STREAM_END_EVENT:
             done = true;
@@ -569,15 +630,62 @@ ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
     }
     yaml_parser_delete(&parser);
     if (st == AC_OK) {
-        *root = r.root;
-        r.root = NULL;
         yaml_mark_t first;
-        size_t comments = count_comments(text, len, &first);
+        size_t comments = count_comments(r->text, r->len, &first);
         if (comments > 0)
-            ac_context_warn(ctx, source, line_of(&r, first), column_of(first),
+            ac_context_warn(r->ctx, r->source, line_of(r, first),
+                            column_of(first),
                             "%zu YAML comment%s dropped: the model does not "
                             "carry comments (the first is here)",
                             comments, comments == 1 ? " is" : "s are");
+    }
+    return st;
+}
+
+static void reader_init(reader *r, ac_context *ctx, const char *text,
+                        size_t len, const char *source, int line_offset,
+                        ac_error *error)
+{
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    r->source = source;
+    r->text = text;
+    r->len = len;
+    r->line_offset = line_offset;
+    r->error = error;
+}
+
+ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
+                         const char *source, int line_offset, ac_value **root,
+                         ac_error *error)
+{
+    reader r;
+    reader_init(&r, ctx, text, len, source, line_offset, error);
+    *root = NULL;
+    ac_status st = parse(&r);
+    if (st == AC_OK) {
+        *root = r.root;
+        r.root = NULL;
+    }
+    reader_release(&r);
+    return st;
+}
+
+ac_status acp_yaml_parse_stream(ac_context *ctx, const char *text, size_t len,
+                                const char *source, acp_yaml_document **docs,
+                                size_t *count, ac_error *error)
+{
+    reader r;
+    reader_init(&r, ctx, text, len, source, 0, error);
+    r.many = true;
+    *docs = NULL;
+    *count = 0;
+    ac_status st = parse(&r);
+    if (st == AC_OK) {
+        *docs = r.docs;
+        *count = r.doc_count;
+        r.docs = NULL;
+        r.doc_count = 0;
     }
     reader_release(&r);
     return st;

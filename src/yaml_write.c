@@ -7,7 +7,9 @@
  * where libyaml allows one (literal_ok); md front matter never does (the
  * naive front-matter parsers of several tools cannot read them). libyaml
  * itself does not look at the locale; numbers are formatted by
- * acp_format_number.
+ * acp_format_number. A collection (acp_yaml_emit_agents) is one document
+ * holding a block sequence of the agents' mappings, each written as a
+ * file of one agent is.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -25,6 +27,7 @@ typedef struct writer {
     ac_error *error;
     bool out_failed;
     bool literal_blocks; /* multi-line values as literal blocks (yaml) */
+    bool ready;          /* the emitter is initialized */
 } writer;
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
@@ -201,59 +204,112 @@ static ac_status emit_value(writer *w, const ac_value *v, uint64_t depth)
     return emit(w, &ev);
 }
 
+/* Set up the emitter and start the stream and its one document. */
+static ac_status begin(writer *w, ac_context *ctx, ac_buf *out, ac_error *error,
+                       bool literal_blocks)
+{
+    memset(w, 0, sizeof *w);
+    w->ctx = ctx;
+    w->out = out;
+    w->error = error;
+    w->literal_blocks = literal_blocks;
+    if (!yaml_emitter_initialize(&w->emitter))
+        return nomem(w);
+    w->ready = true;
+    yaml_emitter_set_output(&w->emitter, write_handler, w);
+    yaml_emitter_set_unicode(&w->emitter, 1);
+    yaml_emitter_set_width(&w->emitter, -1);
+    yaml_emitter_set_indent(&w->emitter, 2);
+    yaml_emitter_set_break(&w->emitter, YAML_LN_BREAK);
+
+    yaml_event_t ev;
+    if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING))
+        return nomem(w);
+    ac_status st = emit(w, &ev);
+    if (st == AC_OK &&
+        !yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1))
+        st = nomem(w);
+    if (st == AC_OK)
+        st = emit(w, &ev);
+    return st;
+}
+
+/* End the document and the stream. */
+static ac_status finish(writer *w)
+{
+    yaml_event_t ev;
+    yaml_document_end_event_initialize(&ev, 1);
+    ac_status st = emit(w, &ev);
+    if (st == AC_OK) {
+        yaml_stream_end_event_initialize(&ev);
+        st = emit(w, &ev);
+    }
+    return st;
+}
+
+/* One agent's block mapping: the fields, then the instructions (the yaml
+ * form; NULL for md front matter). */
+static ac_status emit_agent(writer *w, const ac_value *map,
+                            const char *instructions, size_t instructions_len)
+{
+    yaml_event_t ev;
+    if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+                                             YAML_BLOCK_MAPPING_STYLE))
+        return nomem(w);
+    ac_status st = emit(w, &ev);
+    if (st == AC_OK)
+        st = emit_map_entries(w, map, 1);
+    if (st == AC_OK && instructions && instructions_len > 0) {
+        st = emit_string(w, "instructions", 12, true);
+        if (st == AC_OK)
+            st = emit_string(w, instructions, instructions_len, false);
+    }
+    if (st == AC_OK) {
+        yaml_mapping_end_event_initialize(&ev);
+        st = emit(w, &ev);
+    }
+    return st;
+}
+
 ac_status acp_yaml_emit_map(ac_context *ctx, const ac_value *map,
                             const char *instructions, size_t instructions_len,
                             ac_buf *out, ac_error *error)
 {
     writer w;
-    memset(&w, 0, sizeof w);
-    w.ctx = ctx;
-    w.out = out;
-    w.error = error;
-    w.literal_blocks = instructions != NULL;
-    if (!yaml_emitter_initialize(&w.emitter))
-        return nomem(&w);
-    yaml_emitter_set_output(&w.emitter, write_handler, &w);
-    yaml_emitter_set_unicode(&w.emitter, 1);
-    yaml_emitter_set_width(&w.emitter, -1);
-    yaml_emitter_set_indent(&w.emitter, 2);
-    yaml_emitter_set_break(&w.emitter, YAML_LN_BREAK);
+    ac_status st = begin(&w, ctx, out, error, instructions != NULL);
+    if (st == AC_OK)
+        st = emit_agent(&w, map, instructions, instructions_len);
+    if (st == AC_OK)
+        st = finish(&w);
+    if (w.ready)
+        yaml_emitter_delete(&w.emitter);
+    return st;
+}
 
+ac_status acp_yaml_emit_agents(ac_context *ctx, ac_doc *const *docs,
+                               size_t count, ac_buf *out, ac_error *error)
+{
+    writer w;
     yaml_event_t ev;
-    ac_status st = AC_OK;
-    if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING))
+    ac_status st = begin(&w, ctx, out, error, true);
+    if (st == AC_OK && !yaml_sequence_start_event_initialize(
+                           &ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE))
         st = nomem(&w);
     if (st == AC_OK)
         st = emit(&w, &ev);
-    if (st == AC_OK &&
-        !yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1))
-        st = nomem(&w);
-    if (st == AC_OK)
-        st = emit(&w, &ev);
-    if (st == AC_OK && !yaml_mapping_start_event_initialize(
-                           &ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE))
-        st = nomem(&w);
-    if (st == AC_OK)
-        st = emit(&w, &ev);
-    if (st == AC_OK)
-        st = emit_map_entries(&w, map, 1);
-    if (st == AC_OK && instructions && instructions_len > 0) {
-        st = emit_string(&w, "instructions", 12, true);
-        if (st == AC_OK)
-            st = emit_string(&w, instructions, instructions_len, false);
+    for (size_t i = 0; i < count && st == AC_OK; i++) {
+        st = emit_agent(&w, docs[i]->fields, docs[i]->instructions,
+                        docs[i]->instructions_len);
+        if (st != AC_OK)
+            acp_error_in_agent(error, i, docs[i]);
     }
     if (st == AC_OK) {
-        yaml_mapping_end_event_initialize(&ev);
+        yaml_sequence_end_event_initialize(&ev);
         st = emit(&w, &ev);
     }
-    if (st == AC_OK) {
-        yaml_document_end_event_initialize(&ev, 1);
-        st = emit(&w, &ev);
-    }
-    if (st == AC_OK) {
-        yaml_stream_end_event_initialize(&ev);
-        st = emit(&w, &ev);
-    }
-    yaml_emitter_delete(&w.emitter);
+    if (st == AC_OK)
+        st = finish(&w);
+    if (w.ready)
+        yaml_emitter_delete(&w.emitter);
     return st;
 }

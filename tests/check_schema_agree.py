@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Prove that `agentconv --check` and a real JSON Schema validator agree.
 
-usage: check_schema_agree.py --agentconv BIN [--schema SCHEMA] FILE...
+usage: check_schema_agree.py --agentconv BIN [--schema SCHEMA]
+                             [--collection-schema SCHEMA] FILE...
 
-For every FILE (a .json, .yaml or .yml agent document), two verdicts:
+For every FILE (a .json, .yaml or .yml agent document, or a collection of
+them), two verdicts:
 
 - the schema's: the file is valid against SCHEMA (default:
-  schemas/agent.schema.json) per Python's jsonschema (draft 2020-12); the
-  file is read with Python's json module or PyYAML (safe_load);
+  schemas/agent.schema.json) per Python's jsonschema (draft 2020-12), or,
+  when its top level is a list (a JSON array, a YAML sequence, or a YAML
+  stream of several documents: what agentconv reads as a collection),
+  against the collection schema (default: schemas/agents.schema.json); the
+  file is read with Python's json module or PyYAML (as validate_schema.py
+  reads it);
 - agentconv's: `BIN --check --from-dialect none FILE` exits 0 (valid) or 1
   (invalid: a read error, as for a top level that is not an object or
   instructions that are not a string, or a check error). Any other exit
@@ -39,30 +45,26 @@ except ImportError as exc:  # pragma: no cover - depends on the host
     )
     sys.exit(2)
 
+from validate_schema import load, make_validator  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SCHEMA = os.path.join(HERE, os.pardir, "schemas", "agent.schema.json")
+DEFAULT_COLLECTION_SCHEMA = os.path.join(
+    HERE, os.pardir, "schemas", "agents.schema.json"
+)
 
 # One diagnostic line of agentconv: path:line[:column]: error|warning: text
 DIAGNOSTIC = re.compile(r"^.+?:[0-9]+(:[0-9]+)?: (error|warning): \S.*$")
 
 
-def load(path):
-    """The document in `path`, read by its extension."""
-    with open(path, "rb") as f:
-        text = f.read().decode("utf-8-sig")
-    if path.endswith((".yaml", ".yml")):
-        return yaml.safe_load(text)
-    if path.endswith(".json"):
-        return json.loads(text)
-    raise ValueError("not a .json, .yaml or .yml file")
-
-
-def schema_verdict(validator, path):
-    """(valid, why): the JSON Schema's verdict on the file."""
+def schema_verdict(validators, path):
+    """(valid, why): the JSON Schema's verdict on the file: the collection
+    schema's for a list at the top level, the agent schema's otherwise."""
     try:
         doc = load(path)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         return False, "cannot be read: %s" % exc
+    validator = validators[1] if isinstance(doc, list) else validators[0]
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
     if not errors:
         return True, "valid"
@@ -105,23 +107,26 @@ def main(argv):
     )
     parser.add_argument("--agentconv", required=True)
     parser.add_argument("--schema", default=DEFAULT_SCHEMA)
+    parser.add_argument("--collection-schema", default=DEFAULT_COLLECTION_SCHEMA)
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
     if not args.files:
         sys.stderr.write("check_schema_agree.py: no file to compare\n")
         return 2
-    try:
-        with open(args.schema, "rb") as f:
-            schema = json.loads(f.read().decode("utf-8"))
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except (OSError, ValueError, jsonschema.SchemaError) as exc:
-        sys.stderr.write("check_schema_agree.py: %s: %s\n" % (args.schema, exc))
-        return 2
-    validator = jsonschema.Draft202012Validator(schema)
+    validators = []
+    for path in (args.schema, args.collection_schema):
+        try:
+            with open(path, "rb") as f:
+                schema = json.loads(f.read().decode("utf-8"))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            validators.append(make_validator(schema, path))
+        except (OSError, ValueError, jsonschema.SchemaError) as exc:
+            sys.stderr.write("check_schema_agree.py: %s: %s\n" % (path, exc))
+            return 2
 
     passed = failed = valid = 0
     for path in args.files:
-        want, why_schema = schema_verdict(validator, path)
+        want, why_schema = schema_verdict(validators, path)
         got, why_check = agentconv_verdict(args.agentconv, path)
         if got is None:
             print("FAIL %s: agentconv --check: %s" % (path, why_check))

@@ -4,10 +4,14 @@
 usage: validate_schema.py [--schema SCHEMA] [--expect-invalid] FILE...
 
 Each FILE is read by its extension: .json with Python's json module, .yaml
-or .yml with PyYAML (safe_load). Every file must be valid against SCHEMA
+or .yml with PyYAML (a stream of several documents is read as the list of
+its documents: agentconv reads such a stream as a collection). Every file must be valid against SCHEMA
 (default: schemas/agent.schema.json next to this script's directory); with
 --expect-invalid every file must be rejected instead (the negative check:
-it proves that the schema, and this test, can fail).
+it proves that the schema, and this test, can fail). Every *.schema.json
+next to SCHEMA can be referred to by its $id ("$ref":
+"urn:agentconv:schema:agent:1" in schemas/agents.schema.json, the schema of
+collections).
 
 Prints one line per file that does not do what is expected, then
 "N passed, M failed". Exits 0 when every file did what was expected, 1 when
@@ -36,15 +40,44 @@ DEFAULT_SCHEMA = os.path.join(HERE, os.pardir, "schemas", "agent.schema.json")
 
 
 def load(path):
-    """The document in `path`, read by its extension."""
+    """The document in `path`, read by its extension; a YAML stream of
+    several documents is the list of its documents."""
     with open(path, "rb") as f:
         data = f.read()
     text = data.decode("utf-8-sig")
     if path.endswith((".yaml", ".yml")):
-        return yaml.safe_load(text)
+        docs = list(yaml.safe_load_all(text))
+        if len(docs) > 1:
+            return docs
+        return docs[0] if docs else None
     if path.endswith(".json"):
         return json.loads(text)
     raise ValueError("not a .json, .yaml or .yml file")
+
+
+def make_validator(schema, schema_path):
+    """A draft 2020-12 validator of `schema` to which every *.schema.json
+    next to `schema_path` is known by its $id."""
+    here = os.path.dirname(os.path.abspath(schema_path))
+    store = {}
+    for name in sorted(os.listdir(here)):
+        if not name.endswith(".schema.json"):
+            continue
+        with open(os.path.join(here, name), "rb") as f:
+            other = json.loads(f.read().decode("utf-8"))
+        if isinstance(other, dict) and "$id" in other:
+            store[other["$id"]] = other
+    try:  # jsonschema 4.18 and later
+        import referencing
+
+        registry = referencing.Registry().with_resources(
+            (uri, referencing.Resource.from_contents(doc))
+            for uri, doc in store.items()
+        )
+        return jsonschema.Draft202012Validator(schema, registry=registry)
+    except ImportError:  # Debian 12's jsonschema 4.10
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+        return jsonschema.Draft202012Validator(schema, resolver=resolver)
 
 
 def first_error(validator, doc):
@@ -86,7 +119,11 @@ def main(argv):
             "validate_schema.py: %s: not a draft 2020-12 schema\n" % args.schema
         )
         return 2
-    validator = validator_class(schema)
+    try:
+        validator = make_validator(schema, args.schema)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write("validate_schema.py: %s: %s\n" % (args.schema, exc))
+        return 2
 
     passed = failed = 0
     for path in args.files:

@@ -53,8 +53,11 @@ typedef enum ac_status {
     AC_ERR_NOMEM,       /**< an allocation failed */
     AC_ERR_UNSUPPORTED, /**< the format cannot read, or cannot write */
     AC_ERR_ARGUMENT,    /**< a caller passed an invalid argument */
-    AC_ERR_STRICT       /**< a warning under strict mode (see
+    AC_ERR_STRICT,      /**< a warning under strict mode (see
                              ac_context_set_strict) */
+    AC_ERR_NOT_AGENT    /**< the input holds no agent definition at all: a
+                             markdown file without front matter (a README,
+                             a license); a batch walk skips those */
 } ac_status;
 
 /** Size of the fixed text buffers of ac_error. */
@@ -513,6 +516,18 @@ AC_API ac_status ac_read_file(ac_context *ctx, const ac_format *format,
 AC_API ac_status ac_write(ac_context *ctx, const ac_format *format,
                           const ac_doc *doc, char **out, size_t *out_len,
                           ac_error *error);
+
+/**
+ * An index page for the html form: a standalone HTML page listing `count`
+ * agents in the order given (name linked to `hrefs[i]`, description, model,
+ * tools). `hrefs[i]` is the page of `docs[i]` relative to the index, with
+ * '/' between segments, not empty and not starting with '/'; it is written
+ * percent-encoded. Both arrays are borrowed. On success `*out` is a new
+ * NUL-terminated buffer to release with free(). See docs/html.md.
+ */
+AC_API ac_status ac_html_index(ac_context *ctx, const char *const *hrefs,
+                               const ac_doc *const *docs, size_t count,
+                               char **out, size_t *out_len, ac_error *error);
 
 /* ------------------------------------------------------------------------
  * Collections: files that hold several agents

@@ -1,12 +1,17 @@
 /*
  * agentconv: the command-line tool. It uses only the public API.
  *
+ * main.c reads the options and runs --check; walk.c expands directories
+ * into inputs, batch.c converts them (in parallel), output.c names and
+ * writes the outputs, report.c writes --report. docs/batch.md has the rules.
+ *
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* getopt_long */
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +20,23 @@
 #include <unistd.h>
 
 #include "agentconv/agentconv.h"
-
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+#include "batch.h"
+#include "cli.h"
+#include "output.h"
+#include "walk.h"
 
 enum {
     OPT_LIST_FORMATS = 256,
     OPT_CHECK,
     OPT_STRICT,
     OPT_FROM_DIALECT,
+    OPT_FORCE,
+    OPT_DRY_RUN,
+    OPT_INCLUDE,
+    OPT_EXCLUDE,
+    OPT_SPLIT,
+    OPT_BUNDLE,
+    OPT_REPORT,
 };
 
 /* Which dialect's rules --check adds. */
@@ -32,6 +46,12 @@ typedef enum dialect {
     DIALECT_CLAUDE /* Claude Code's for every file */
 } dialect;
 
+/* A list of strings given by a repeatable option. */
+typedef struct string_list {
+    char **items;
+    size_t count;
+} string_list;
+
 typedef struct options {
     const char *to;
     const char *from;
@@ -39,6 +59,14 @@ typedef struct options {
     bool quiet;
     bool check;
     bool strict;
+    bool force;
+    bool dry_run;
+    bool split;
+    bool bundle;
+    const char *report;
+    unsigned jobs; /* 0: the number of cores */
+    string_list include;
+    string_list exclude;
     dialect from_dialect;
     /* Counted over the whole run, for the --check summary. */
     unsigned long warnings;
@@ -64,18 +92,40 @@ static void usage_error(const char *fmt, ...)
 static void print_help(void)
 {
     fputs(
-        "Usage: agentconv [OPTION]... FILE...\n"
+        "Usage: agentconv [OPTION]... FILE|DIR...\n"
         "Convert AI agent definitions between forms: markdown with YAML front\n"
         "matter (md), JSON (json), YAML (yaml) and XML (xml); --list-formats\n"
-        "shows them. FILE '-' is standard input.\n"
+        "shows them. FILE '-' is standard input. A DIR is walked for agent\n"
+        "files (markdown by default) and mirrored under -o DIR.\n"
         "\n"
         "  -t, --to FORMAT      form to write (required unless --check)\n"
         "  -f, --from FORMAT    form to read (default: from the file name,\n"
-        "                       else sniffed from the content)\n"
-        "  -o, --output FILE    write to FILE instead of standard output\n"
-        "                       (written to a temporary file, then renamed)\n"
-        "  -q, --quiet          do not print warnings, nor the summary of\n"
-        "                       --check\n"
+        "                       else sniffed from the content); a walk takes\n"
+        "                       the files with this form's extensions\n"
+        "  -o, --output PATH    write to PATH instead of standard output: a\n"
+        "                       directory when PATH ends in '/', is one, or\n"
+        "                       there are several inputs or a DIR; else a\n"
+        "                       file. Outputs are written to a temporary file\n"
+        "                       and renamed into place\n"
+        "      --force          replace existing outputs (one that would not\n"
+        "                       change is left alone anyway)\n"
+        "      --dry-run        print what would be written, write nothing\n"
+        "  -j, --jobs N         convert N files at a time (default: the\n"
+        "                       number of cores); the outputs and messages\n"
+        "                       are the same for every N\n"
+        "      --include GLOB   a walk also takes files matching GLOB\n"
+        "      --exclude GLOB   a walk leaves out files and folders matching\n"
+        "                       GLOB (a GLOB without '/' matches the name,\n"
+        "                       one with '/' the path inside the DIR)\n"
+        "      --split          write each agent of a collection (a JSON\n"
+        "                       array, a YAML sequence or stream, an XML\n"
+        "                       <agents>) to its own file, named from its\n"
+        "                       name, in the -o directory\n"
+        "      --bundle         write every agent of every input as one\n"
+        "                       collection (to -o FILE or standard output)\n"
+        "      --report FILE    write a JSON record of every input to FILE\n"
+        "  -q, --quiet          do not print warnings, progress, nor the\n"
+        "                       summary line\n"
         "      --strict         treat every warning as an error: the input\n"
         "                       fails with the warning's text, and nothing\n"
         "                       is written for it\n"
@@ -95,14 +145,20 @@ static void print_help(void)
         "Examples:\n"
         "  agentconv rust-backend-engineer.md -t json\n"
         "  agentconv agent.json -t md -o agent.md\n"
-        "  agentconv agent.md -t yaml -o agent.yaml\n"
+        "  agentconv -t json -o out/ .claude/agents/\n"
+        "  agentconv -t yaml --bundle -o team.yaml agents/\n"
+        "  agentconv -t md --split -o agents/ team.json\n"
         "  cat agent.md | agentconv -t json -\n"
-        "  agentconv --check .claude/agents/*.md\n"
+        "  agentconv --check .claude/agents/\n"
         "\n"
-        "Exit status: 0 on success, 1 when an input could not be converted\n"
-        "(with --check: when an input has an error), 2 on a usage error.\n"
-        "Diagnostics are printed on standard error as\n"
-        "'path:line:column: error: message' (or 'warning:').\n",
+        "A run over a directory never overwrites an output that differs\n"
+        "without --force, skips markdown files without front matter (READMEs)\n"
+        "and ends with a summary line; docs/batch.md has every rule.\n"
+        "\n"
+        "Exit status: 0 on success, 1 when an input could not be converted or\n"
+        "an output exists and differs (with --check: when an input has an\n"
+        "error), 2 on a usage error. Diagnostics are printed on standard\n"
+        "error as 'path:line:column: error: message' (or 'warning:').\n",
         stdout);
 }
 
@@ -157,95 +213,6 @@ static void on_warning(void *user, const ac_error *w)
         print_diagnostic(w, "warning");
 }
 
-/* Write `data` to `path` through a temporary file in the same directory,
- * renamed into place, so that no reader ever sees a partial file. */
-static int write_file_atomically(const char *path, const char *data, size_t len,
-                                 char *why, size_t why_size)
-{
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t tmp_size = dir_len + 32;
-    char *tmp = malloc(tmp_size);
-    if (!tmp) {
-        snprintf(why, why_size, "out of memory");
-        return -1;
-    }
-    snprintf(tmp, tmp_size, "%.*s.agentconv-XXXXXX", (int)dir_len, path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(why, why_size, "cannot create a temporary file: %s",
-                 strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    /* mkstemp makes the file 0600: give it what a new file would get. */
-    mode_t mask = umask(0);
-    umask(mask);
-    int rc = fchmod(fd, 0666 & ~mask);
-    size_t done = 0;
-    while (rc == 0 && done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            rc = -1;
-        else
-            done += (size_t)n;
-    }
-    if (close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        snprintf(why, why_size, "cannot write: %s", strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
-/* Convert one input. Returns EXIT_OK or EXIT_INPUT. */
-static int convert_one(ac_context *ctx, const options *opt,
-                       const ac_format *from, const ac_format *to,
-                       const char *path)
-{
-    ac_error err;
-    ac_doc *doc = NULL;
-    if (ac_read_file(ctx, from, path, &doc, &err) != AC_OK) {
-        print_diagnostic(&err, "error");
-        return EXIT_INPUT;
-    }
-    char *out = NULL;
-    size_t out_len = 0;
-    ac_status st = ac_write(ctx, to, doc, &out, &out_len, &err);
-    ac_doc_free(doc);
-    if (st != AC_OK) {
-        /* A writer's error is about the document read from `path`. */
-        snprintf(err.source, sizeof err.source, "%s",
-                 strcmp(path, "-") == 0 ? "<stdin>" : path);
-        print_diagnostic(&err, "error");
-        return EXIT_INPUT;
-    }
-    int rc = EXIT_OK;
-    if (opt->output) {
-        char why[256];
-        if (write_file_atomically(opt->output, out, out_len, why, sizeof why) !=
-            0) {
-            fprintf(stderr, "%s: error: %s\n", opt->output, why);
-            rc = EXIT_INPUT;
-        }
-    } else if (fwrite(out, 1, out_len, stdout) != out_len ||
-               fflush(stdout) != 0) {
-        fprintf(stderr,
-                "agentconv: error: cannot write to standard output: "
-                "%s\n",
-                strerror(errno));
-        rc = EXIT_INPUT;
-    }
-    free(out);
-    return rc;
-}
-
 /* ---- --check ---- */
 
 /* Whether `path` lies under a ".claude/agents/" folder (at any depth), where
@@ -268,16 +235,34 @@ static void on_diagnostic(void *user, const ac_error *d, bool is_error)
     on_warning(user, d);
 }
 
-/* Read and check one input. Returns EXIT_OK, or EXIT_INPUT when it has an
- * error. */
+/* Read and check one input (every agent of a collection). Returns EXIT_OK,
+ * EXIT_INPUT when it has an error, or -1 when a walk found a markdown file
+ * without front matter, which is skipped. */
 static int check_one(ac_context *ctx, options *opt, const ac_format *from,
-                     const char *path)
+                     const cli_input *in)
 {
-    ac_error err;
-    ac_doc *doc = NULL;
-    if (ac_read_file(ctx, from, path, &doc, &err) != AC_OK) {
+    const char *path = in->path;
+    if (in->fail) {
         opt->errors++;
-        print_diagnostic(&err, "error");
+        fprintf(stderr, "%s: error: %s\n", path, in->fail);
+        return EXIT_INPUT;
+    }
+    if (in->skip) {
+        opt->warnings++;
+        if (!opt->quiet)
+            fprintf(stderr, "%s: warning: %s\n", path, in->skip);
+        return -1;
+    }
+    ac_error err;
+    ac_doc **docs = NULL;
+    size_t count = 0;
+    bool collection = false;
+    if (ac_read_file_many(ctx, from, path, &docs, &count, &collection, &err) !=
+        AC_OK) {
+        if (in->walked && cli_is_not_an_agent(&err))
+            return -1;
+        opt->errors++;
+        cli_print_error(&err, true);
         return EXIT_INPUT;
     }
     bool is_stdin = strcmp(path, "-") == 0;
@@ -286,9 +271,11 @@ static int check_one(ac_context *ctx, options *opt, const ac_format *from,
         (opt->from_dialect == DIALECT_AUTO && !is_stdin &&
          in_claude_agents(path)))
         flags |= AC_CHECK_CLAUDE;
-    size_t errors = ac_doc_check(ctx, doc, is_stdin ? "<stdin>" : path, flags,
-                                 on_diagnostic, opt);
-    ac_doc_free(doc);
+    size_t errors = 0;
+    for (size_t i = 0; i < count; i++)
+        errors += ac_doc_check(ctx, docs[i], is_stdin ? "<stdin>" : path, flags,
+                               on_diagnostic, opt);
+    ac_docs_free(docs, count);
     return errors ? EXIT_INPUT : EXIT_OK;
 }
 
@@ -302,11 +289,14 @@ static const char *counted(unsigned long n, const char *noun, char *buf,
 
 /* The one summary line of --check, on stderr. */
 static void print_check_summary(const options *opt, unsigned long files,
-                                unsigned long failed)
+                                unsigned long failed, unsigned long skipped)
 {
     char f[64], e[64], w[64], ff[64];
-    fprintf(stderr,
-            "agentconv: checked %s: ", counted(files, "file", f, sizeof f));
+    fprintf(stderr, "agentconv: checked %s",
+            counted(files, "file", f, sizeof f));
+    if (skipped)
+        fprintf(stderr, ", skipped %lu", skipped);
+    fputs(": ", stderr);
     if (opt->errors)
         fprintf(stderr, "%s in %s, ",
                 counted(opt->errors, "error", e, sizeof e),
@@ -319,6 +309,209 @@ static void print_check_summary(const options *opt, unsigned long files,
         fputs("no warnings\n", stderr);
 }
 
+static void list_add(string_list *list, const char *s)
+{
+    list->items =
+        cli_realloc(list->items, (list->count + 1) * sizeof *list->items);
+    /* "./x" and "x" mean the same path inside the walked directory. */
+    while (s[0] == '.' && s[1] == '/')
+        s += 2;
+    list->items[list->count++] = cli_strdup(s);
+}
+
+static void list_free(string_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        free(list->items[i]);
+    free(list->items);
+}
+
+/* -j N: a number from 1 to 1024. */
+static bool parse_jobs(const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(s, &end, 10);
+    if (errno || end == s || *end || n < 1 || n > 1024)
+        return false;
+    *out = (unsigned)n;
+    return true;
+}
+
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > 1024 ? 1024 : (unsigned)n;
+}
+
+/* The forms that hold collections, for a message: "json, yaml, xml". */
+static void collection_forms(const ac_context *ctx, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ac_format_count(ctx); i++) {
+        const ac_format *f = ac_format_at(ctx, i);
+        if (!f->write_many)
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                         f->name);
+        if (n < 0 || (size_t)n >= size - used)
+            break;
+        used += (size_t)n;
+    }
+    if (!used)
+        snprintf(buf, size, "none yet");
+}
+
+static bool ends_with_slash(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && s[n - 1] == '/';
+}
+
+static bool exists_not_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* --check over the inputs (directories walked). */
+static int run_check(ac_context *ctx, options *opt, const ac_format *from,
+                     char *const *args, size_t nargs)
+{
+    cli_walk_options wo = {
+        .ctx = ctx,
+        .from = from,
+        .include = opt->include.items,
+        .include_count = opt->include.count,
+        .exclude = opt->exclude.items,
+        .exclude_count = opt->exclude.count,
+    };
+    cli_inputs inputs = {0};
+    cli_expand_inputs(&wo, args, nargs, &inputs);
+    unsigned long failed = 0, skipped = 0, checked = 0;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < inputs.count; i++) {
+        int r = check_one(ctx, opt, from, &inputs.items[i]);
+        if (r < 0) {
+            skipped++;
+            continue;
+        }
+        checked++;
+        if (r != EXIT_OK) {
+            failed++;
+            rc = EXIT_INPUT;
+        }
+    }
+    if (!opt->quiet)
+        print_check_summary(opt, checked, failed, skipped);
+    cli_inputs_free(&inputs);
+    return rc;
+}
+
+/* A conversion: decide where the outputs go, walk, run the batch. */
+static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
+                       const ac_format *to, char *const *args, size_t nargs)
+{
+    size_t dirs = 0;
+    bool has_stdin = false;
+    for (size_t i = 0; i < nargs; i++) {
+        if (strcmp(args[i], "-") == 0)
+            has_stdin = true;
+        else if (cli_is_directory(args[i]))
+            dirs++;
+    }
+    cli_batch_options bo = {
+        .from = from,
+        .to = to,
+        .output = opt->output,
+        .split = opt->split,
+        .force = opt->force,
+        .dry_run = opt->dry_run,
+        .strict = opt->strict,
+        .quiet = opt->quiet,
+        .jobs = opt->jobs ? opt->jobs : default_jobs(),
+        .report = opt->report,
+    };
+    if (opt->split && opt->bundle) {
+        usage_error("%s", "--split and --bundle do opposite things: give one");
+        return EXIT_USAGE;
+    }
+    if (opt->bundle) {
+        if (!to->write_many) {
+            char forms[128];
+            collection_forms(ctx, forms, sizeof forms);
+            usage_error("%s holds one agent per file: --bundle needs a form "
+                        "that holds a collection (%s)",
+                        to->name, forms);
+            return EXIT_USAGE;
+        }
+        if (opt->output && cli_is_directory(opt->output)) {
+            usage_error("--bundle writes one file, but -o %s is a directory",
+                        opt->output);
+            return EXIT_USAGE;
+        }
+        bo.mode = CLI_TO_BUNDLE;
+    } else if (opt->output) {
+        bool dir = opt->split || ends_with_slash(opt->output) ||
+                   cli_is_directory(opt->output) || nargs > 1 || dirs > 0;
+        if (dir && exists_not_directory(opt->output)) {
+            usage_error("-o %s is a file, but %s needs a directory",
+                        opt->output,
+                        opt->split ? "--split" : "more than one output");
+            return EXIT_USAGE;
+        }
+        if (dir && has_stdin) {
+            usage_error("%s", "standard input ('-') has no name to mirror "
+                              "under -o DIR: give -o FILE for it alone");
+            return EXIT_USAGE;
+        }
+        bo.mode = dir ? CLI_TO_DIR : CLI_TO_FILE;
+    } else {
+        if (opt->split) {
+            usage_error("%s", "--split writes one file per agent: it needs "
+                              "-o DIR");
+            return EXIT_USAGE;
+        }
+        if (dirs) {
+            usage_error("%s", "a directory input needs -o DIR (or --bundle, "
+                              "or --check)");
+            return EXIT_USAGE;
+        }
+        bo.mode = CLI_TO_STDOUT;
+    }
+    if (opt->dry_run && !opt->output) {
+        usage_error("%s", "--dry-run says what -o would write: it needs -o");
+        return EXIT_USAGE;
+    }
+    bo.summary = bo.mode == CLI_TO_DIR || bo.mode == CLI_TO_BUNDLE;
+    bo.progress = bo.summary && !opt->quiet && isatty(STDERR_FILENO);
+
+    /* The walk never takes what this run writes. */
+    const char *avoid[2] = {opt->output, opt->report};
+    cli_walk_options wo = {
+        .ctx = ctx,
+        .from = from,
+        .include = opt->include.items,
+        .include_count = opt->include.count,
+        .exclude = opt->exclude.items,
+        .exclude_count = opt->exclude.count,
+        .avoid = avoid,
+        .avoid_count = 2,
+    };
+    cli_inputs inputs = {0};
+    cli_expand_inputs(&wo, args, nargs, &inputs);
+    if (inputs.count == 0 && !opt->quiet)
+        fputs("agentconv: warning: no agent files found in the directories "
+              "given\n",
+              stderr);
+    int rc = cli_run_batch(&bo, &inputs);
+    cli_inputs_free(&inputs);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -326,6 +519,14 @@ int main(int argc, char **argv)
         {"from", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"include", required_argument, NULL, OPT_INCLUDE},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"split", no_argument, NULL, OPT_SPLIT},
+        {"bundle", no_argument, NULL, OPT_BUNDLE},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"from-dialect", required_argument, NULL, OPT_FROM_DIALECT},
@@ -336,9 +537,11 @@ int main(int argc, char **argv)
     };
     options opt = {0};
     bool want_list = false;
+    int rc = EXIT_OK;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":t:f:o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":t:f:o:j:qhV", longopts, NULL)) !=
+           -1) {
         switch (c) {
         case 't':
             opt.to = optarg;
@@ -351,6 +554,35 @@ int main(int argc, char **argv)
             break;
         case 'q':
             opt.quiet = true;
+            break;
+        case 'j':
+            if (!parse_jobs(optarg, &opt.jobs)) {
+                usage_error("-j needs a number from 1 to 1024, not '%s'",
+                            optarg);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        case OPT_FORCE:
+            opt.force = true;
+            break;
+        case OPT_DRY_RUN:
+            opt.dry_run = true;
+            break;
+        case OPT_INCLUDE:
+            list_add(&opt.include, optarg);
+            break;
+        case OPT_EXCLUDE:
+            list_add(&opt.exclude, optarg);
+            break;
+        case OPT_SPLIT:
+            opt.split = true;
+            break;
+        case OPT_BUNDLE:
+            opt.bundle = true;
+            break;
+        case OPT_REPORT:
+            opt.report = optarg;
             break;
         case OPT_LIST_FORMATS:
             want_list = true;
@@ -370,30 +602,34 @@ int main(int argc, char **argv)
                 usage_error("dialect '%s' is not supported yet (known: claude, "
                             "none)",
                             optarg);
-                return EXIT_USAGE;
+                rc = EXIT_USAGE;
+                goto out;
             }
             break;
         case 'h':
             print_help();
-            return EXIT_OK;
+            goto out;
         case 'V':
             printf("agentconv %s\n", ac_version_string());
-            return EXIT_OK;
+            goto out;
         case ':':
             usage_error("option '%s' needs an argument", argv[optind - 1]);
-            return EXIT_USAGE;
+            rc = EXIT_USAGE;
+            goto out;
         default:
             usage_error("unknown option '%s'", argv[optind - 1]);
-            return EXIT_USAGE;
+            rc = EXIT_USAGE;
+            goto out;
         }
     }
 
+    cli_output_init();
     ac_context *ctx = ac_context_new();
     if (!ctx) {
         fputs("agentconv: error: out of memory\n", stderr);
-        return EXIT_INPUT;
+        rc = EXIT_INPUT;
+        goto out;
     }
-    int rc = EXIT_OK;
     const ac_format *from = NULL, *to = NULL;
     if (want_list) {
         list_formats(ctx);
@@ -402,6 +638,15 @@ int main(int argc, char **argv)
     if (opt.check && (opt.to || opt.output)) {
         usage_error("--check writes nothing: leave out %s",
                     opt.to ? "-t/--to" : "-o/--output");
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (opt.check && (opt.split || opt.bundle || opt.dry_run || opt.report)) {
+        usage_error("--check writes nothing: leave out %s",
+                    opt.split    ? "--split"
+                    : opt.bundle ? "--bundle"
+                    : opt.report ? "--report"
+                                 : "--dry-run");
         rc = EXIT_USAGE;
         goto done;
     }
@@ -438,30 +683,17 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
-    if (opt.output && argc - optind > 1) {
-        usage_error("%s", "-o names one output file, but several inputs were "
-                          "given");
-        rc = EXIT_USAGE;
-        goto done;
-    }
     ac_context_set_warning_handler(ctx, on_warning, &opt);
     ac_context_set_strict(ctx, opt.strict);
-    if (opt.check) {
-        unsigned long failed = 0;
-        for (int i = optind; i < argc; i++) {
-            if (check_one(ctx, &opt, from, argv[i]) != EXIT_OK) {
-                failed++;
-                rc = EXIT_INPUT;
-            }
-        }
-        if (!opt.quiet)
-            print_check_summary(&opt, (unsigned long)(argc - optind), failed);
-        goto done;
-    }
-    for (int i = optind; i < argc; i++)
-        if (convert_one(ctx, &opt, from, to, argv[i]) != EXIT_OK)
-            rc = EXIT_INPUT;
+    if (opt.check)
+        rc = run_check(ctx, &opt, from, argv + optind, (size_t)(argc - optind));
+    else
+        rc = run_convert(ctx, &opt, from, to, argv + optind,
+                         (size_t)(argc - optind));
 done:
     ac_context_free(ctx);
+out:
+    list_free(&opt.include);
+    list_free(&opt.exclude);
     return rc;
 }

@@ -1154,12 +1154,21 @@ static void test_reject_structure(void **state)
                  "expected a JSON object, found a boolean");
     expect_error(ctx, "null\n", AC_ERR_STRUCTURE, 1, 1,
                  "expected a JSON object, found null");
+    /* An array of objects is a collection (ac_read_many reads it); any
+     * other array is only not an object. */
     expect_error(ctx, "[{\"name\": \"a\"}]", AC_ERR_STRUCTURE, 1, 1,
-                 "expected a JSON object, found an array (collections are "
-                 "not supported yet)");
-    expect_error(ctx, "\xEF\xBB\xBF\n  [", AC_ERR_STRUCTURE, 2, 3,
-                 "expected a JSON object, found an array (collections are "
-                 "not supported yet)");
+                 "expected a JSON object, found an array of 1 agent (a "
+                 "collection: convert it whole, or split it with --split)");
+    expect_error(ctx, "\n [{}, {}]", AC_ERR_STRUCTURE, 2, 2,
+                 "expected a JSON object, found an array of 2 agents (a "
+                 "collection: convert it whole, or split it with --split)");
+    expect_error(ctx, "[]", AC_ERR_STRUCTURE, 1, 1,
+                 "expected a JSON object, found an empty array (a "
+                 "collection of no agents)");
+    expect_error(ctx, "[{}, 1]", AC_ERR_STRUCTURE, 1, 1,
+                 "expected a JSON object, found an array");
+    expect_error(ctx, "\xEF\xBB\xBF\n  [", AC_ERR_SYNTAX, 2, 3,
+                 "invalid JSON: ']' expected near end of file");
 
     expect_error(ctx, "{\"instructions\": [\"a\"]}", AC_ERR_STRUCTURE, 1, 18,
                  "\"instructions\" must be a string, found a list");

@@ -364,7 +364,7 @@ static void test_split_bom(void **state)
     assert_string_equal(write_md(f, doc, NULL), "---\nname: x\n---\n\nBody\n");
     /* A BOM that is not at the start is no BOM. */
     ac_error e =
-        READ_FAIL(f, "\n\xef\xbb\xbf---\nname: x\n---\n", AC_ERR_STRUCTURE);
+        READ_FAIL(f, "\n\xef\xbb\xbf---\nname: x\n---\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
 }
@@ -404,7 +404,7 @@ static void test_split_dots_close(void **state)
     /* The writer always closes with "---". */
     assert_string_equal(write_md(f, doc, NULL), "---\nname: x\n---\n\nBody\n");
     /* "..." does not open. */
-    ac_error e = READ_FAIL(f, "...\nname: x\n---\n", AC_ERR_STRUCTURE);
+    ac_error e = READ_FAIL(f, "...\nname: x\n---\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
 }
@@ -423,7 +423,7 @@ static void test_split_delimiter_spaces(void **state)
     assert_str(field(doc, "name"), "x");
     assert_instructions(doc, "", 0);
     /* Other text after the delimiter, or before it, makes no delimiter. */
-    ac_error e = READ_FAIL(f, "--- x\nname: x\n---\n", AC_ERR_STRUCTURE);
+    ac_error e = READ_FAIL(f, "--- x\nname: x\n---\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
     e = READ_FAIL(f, " ---\nname: x\n---\n", AC_ERR_STRUCTURE);
@@ -435,7 +435,7 @@ static void test_split_delimiter_spaces(void **state)
                 "no front matter: the file must start with a line '---', and "
                 "this one is not the first line; move it to the start of line "
                 "1");
-    e = READ_FAIL(f, "----\nname: x\n---\n", AC_ERR_STRUCTURE);
+    e = READ_FAIL(f, "----\nname: x\n---\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1,
                 "no front matter: the file must start with a line '---'");
     e = READ_FAIL(f, "---\nname: x\n---x\n", AC_ERR_STRUCTURE);
@@ -608,11 +608,11 @@ static void test_split_errors(void **state)
     const char *none = "no front matter: the file must start with a line '---'";
     const char *open = "front matter opened on line 1 is never closed (no "
                        "line '---' or '...' after it)";
-    ac_error e = READ_FAIL(f, "", AC_ERR_STRUCTURE);
+    ac_error e = READ_FAIL(f, "", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1, none);
-    e = READ_FAIL(f, "name: x\n", AC_ERR_STRUCTURE);
+    e = READ_FAIL(f, "name: x\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1, none);
-    e = READ_FAIL(f, "# Title\n\n---\nname: x\n---\n", AC_ERR_STRUCTURE);
+    e = READ_FAIL(f, "# Title\n\n---\nname: x\n---\n", AC_ERR_NOT_AGENT);
     check_error(&e, 1, 1, none);
     e = READ_FAIL(f, "\n---\nname: x\n---\n", AC_ERR_STRUCTURE);
     check_error(&e, 2, 1,

@@ -171,8 +171,8 @@ static void add(ac_context *ctx, const ac_format *f)
 /* ---- built-in formats ---- */
 
 /* The built-in formats come first in every new context: md, json, yaml,
- * xml. */
-#define BUILTIN 4
+ * xml, html. */
+#define BUILTIN 5
 
 static void test_builtin_formats(void **state)
 {
@@ -182,19 +182,27 @@ static void test_builtin_formats(void **state)
     const ac_format *json = ac_format_at(ctx, 1);
     const ac_format *yaml = ac_format_at(ctx, 2);
     const ac_format *xml = ac_format_at(ctx, 3);
+    const ac_format *html = ac_format_at(ctx, 4);
     assert_non_null(md);
     assert_non_null(json);
     assert_non_null(yaml);
     assert_non_null(xml);
+    assert_non_null(html);
     assert_null(ac_format_at(ctx, BUILTIN));
     assert_string_equal(md->name, "md");
     assert_string_equal(json->name, "json");
     assert_string_equal(yaml->name, "yaml");
     assert_string_equal(xml->name, "xml");
+    assert_string_equal(html->name, "html");
     assert_int_equal(md->abi, AC_FORMAT_ABI);
     assert_int_equal(json->abi, AC_FORMAT_ABI);
     assert_int_equal(yaml->abi, AC_FORMAT_ABI);
     assert_int_equal(xml->abi, AC_FORMAT_ABI);
+    assert_int_equal(html->abi, AC_FORMAT_ABI);
+    /* html is write-only: no reader, never sniffed. */
+    assert_null(html->read);
+    assert_null(html->sniff);
+    assert_non_null(html->write);
     assert_non_null(md->read);
     assert_non_null(md->write);
     assert_non_null(md->sniff);
@@ -211,11 +219,13 @@ static void test_builtin_formats(void **state)
     assert_ptr_equal(json, &acp_format_json);
     assert_ptr_equal(yaml, &acp_format_yaml);
     assert_ptr_equal(xml, &acp_format_xml);
+    assert_ptr_equal(html, &acp_format_html);
     assert_int_equal(acp_builtin_format_count, BUILTIN);
     assert_ptr_equal(acp_builtin_formats[0], md);
     assert_ptr_equal(acp_builtin_formats[1], json);
     assert_ptr_equal(acp_builtin_formats[2], yaml);
     assert_ptr_equal(acp_builtin_formats[3], xml);
+    assert_ptr_equal(acp_builtin_formats[4], html);
     assert_int_equal(ac_format_count(NULL), 0);
     assert_null(ac_format_at(NULL, 0));
 }
@@ -315,7 +325,11 @@ static void test_format_sniff(void **state)
     assert_ptr_equal(SNIFF("tools: [Read, Grep]"), yaml);
     assert_ptr_equal(SNIFF("\xef\xbb\xbfname: x"), yaml);
     assert_ptr_equal(SNIFF("  name: x\n"), md);
-    assert_ptr_equal(SNIFF("- name: x\n"), md);
+    /* "- key: value" first: a YAML sequence of agents (a collection). */
+    assert_ptr_equal(SNIFF("- name: x\n"), yaml);
+    assert_ptr_equal(SNIFF("# agents\n-   'a b': 1\n"), yaml);
+    assert_ptr_equal(SNIFF("- x\n"), md);
+    assert_ptr_equal(SNIFF("-name: x\n"), md);
     assert_ptr_equal(SNIFF("http://example.com\n"), md);
     assert_ptr_equal(SNIFF("a # b: c\n"), md);
     assert_ptr_equal(SNIFF("\"a: b\"\n"), md);
@@ -326,7 +340,7 @@ static void test_format_sniff(void **state)
     /* Text nobody claims goes to md, whose reader says what is missing. */
     assert_ptr_equal(SNIFF("# Title\n\nJust markdown.\n"), md);
     assert_ptr_equal(SNIFF(""), md);
-    /* A JSON array is claimed weakly, for the json reader to refuse. */
+    /* A JSON array (a collection) is claimed less surely than an object. */
     assert_ptr_equal(SNIFF("[1, 2]"), json);
     assert_null(ac_format_sniff(ctx, NULL, 3));
     assert_null(ac_format_sniff(NULL, "{}", 2));
@@ -738,7 +752,7 @@ static void test_read_arguments(void **state)
     /* NULL data of length 0 is empty input: md says what is missing. */
     doc = (ac_doc *)(uintptr_t)1;
     assert_int_equal(ac_read(ctx, NULL, NULL, 0, "e.md", &doc, &e),
-                     AC_ERR_STRUCTURE);
+                     AC_ERR_NOT_AGENT);
     assert_null(doc);
     assert_int_equal(e.line, 1);
     assert_int_equal(e.column, 1);
@@ -856,7 +870,7 @@ static void test_read_file(void **state)
     ac_doc_free(doc);
     /* The name wins over the content; an explicit format over both. */
     assert_int_equal(ac_read_file(ctx, NULL, mdkv_path, &doc, &e),
-                     AC_ERR_STRUCTURE);
+                     AC_ERR_NOT_AGENT);
     assert_null(doc);
     assert_string_equal(e.source, mdkv_path);
     assert_int_equal(ac_read_file(ctx, &kv_format, mdkv_path, &doc, &e), AC_OK);

@@ -530,13 +530,18 @@ static void test_errors_root(void **state)
 {
     fixture *f = *state;
     ac_error e = READ_FAIL(f, "- a\n- b\n", AC_ERR_STRUCTURE);
-    check_error(&e, 1, 1,
-                "expected a YAML mapping, found a list (collections are not "
-                "supported yet)");
+    check_error(&e, 1, 1, "expected a YAML mapping, found a list");
     e = READ_FAIL(f, "---\n- a\n", AC_ERR_STRUCTURE);
-    check_error(&e, 2, 1,
-                "expected a YAML mapping, found a list (collections are not "
-                "supported yet)");
+    check_error(&e, 2, 1, "expected a YAML mapping, found a list");
+    /* A list of mappings is a collection (ac_read_many reads it). */
+    e = READ_FAIL(f, "- a: 1\n- b: 2\n", AC_ERR_STRUCTURE);
+    check_error(&e, 1, 1,
+                "expected a YAML mapping, found a list of 2 agents (a "
+                "collection: convert it whole, or split it with --split)");
+    e = READ_FAIL(f, "[]\n", AC_ERR_STRUCTURE);
+    check_error(&e, 1, 1,
+                "expected a YAML mapping, found an empty list (a collection "
+                "of no agents)");
     e = READ_FAIL(f, "", AC_ERR_STRUCTURE);
     check_error(&e, 1, 1, "expected a YAML mapping, found nothing");
     e = READ_FAIL(f, "\n  \n", AC_ERR_STRUCTURE);
@@ -576,10 +581,17 @@ static void test_errors_instructions(void **state)
 static void test_errors_syntax(void **state)
 {
     fixture *f = *state;
+    /* A stream of mappings is a collection (ac_read_many reads it). */
     ac_error e = READ_FAIL(f, "a: 1\n---\nb: 2\n", AC_ERR_STRUCTURE);
-    check_error(&e, 2, 1, "more than one YAML document");
+    check_error(&e, 2, 1,
+                "expected one YAML document, found 2 (a collection of 2 "
+                "agents: convert it whole, or split it with --split)");
     e = READ_FAIL(f, "a: 1\n...\n---\nb: 2\n", AC_ERR_STRUCTURE);
-    check_error(&e, 3, 1, "more than one YAML document");
+    check_error(&e, 3, 1,
+                "expected one YAML document, found 2 (a collection of 2 "
+                "agents: convert it whole, or split it with --split)");
+    e = READ_FAIL(f, "a: 1\n---\n- b\n", AC_ERR_STRUCTURE);
+    check_error(&e, 2, 1, "more than one YAML document");
     e = READ_FAIL(f, "name: x\nname: y\n", AC_ERR_STRUCTURE);
     check_error(&e, 2, 1, "duplicate key \"name\" (first on line 1)");
     e = READ_FAIL(f, "name: x\ninstructions: a\ninstructions: b\n",

@@ -1,0 +1,896 @@
+/*
+ * agentconv's command-line tool: converting the inputs of a run.
+ *
+ * Each input is a job. Worker threads (-j, one ac_context each: a context
+ * must not be used by two threads at once) read and convert jobs in any
+ * order and write the outputs whose paths are known in advance; each job
+ * keeps its diagnostics. The main thread "commits" the jobs strictly in
+ * input order: it names and writes the files of a collection being split
+ * (the names depend on the outputs before them), prints the job's
+ * diagnostics, its --dry-run lines or its standard output, and redraws the
+ * progress line. So the files written and everything printed are the same
+ * for every -j; only the time differs.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "output.h"
+
+typedef enum job_status {
+    JOB_CONVERTED,
+    JOB_UNCHANGED,
+    JOB_SKIPPED,
+    JOB_EXISTS,
+    JOB_FAILED
+} job_status;
+
+static const char *const job_status_names[] = {"converted", "unchanged",
+                                               "skipped", "exists", "failed"};
+
+static const char *const write_result_names[] = {
+    "written", "replaced", "unchanged", "exists", "failed"};
+
+/* One agent of a collection being split. */
+typedef struct piece {
+    char *base;       /* the file name made from its `name`, or NULL */
+    char *name;       /* its `name` quoted for messages, or NULL */
+    int line, column; /* where its `name` is */
+    char *data;
+    size_t len;
+} piece;
+
+typedef struct out_rec {
+    char *path;
+    cli_write_result result;
+} out_rec;
+
+typedef struct job {
+    const cli_input *in;
+    char *out_path; /* -o DIR or FILE: where its output goes */
+    job_status status;
+    const char *reason; /* why it was skipped (borrowed) */
+    cli_diags diags;
+    out_rec *outs;
+    size_t out_count, out_cap;
+    /* Held for the main thread: */
+    char *data; /* the output for standard output */
+    size_t len;
+    bool has_data;
+    piece *pieces; /* a collection being split */
+    size_t piece_count;
+    bool split;
+    bool own_name_used; /* a split agent took the collection's own name */
+    ac_doc **docs;      /* the agents for the bundle */
+    size_t doc_count;
+    bool done; /* set under the batch's lock */
+} job;
+
+/* A set of borrowed strings (the output paths taken so far). */
+typedef struct name_set {
+    const char **slots;
+    size_t cap, count;
+} name_set;
+
+typedef struct batch {
+    const cli_batch_options *opt;
+    ac_context *ctx; /* the main thread's */
+    job *jobs;
+    size_t count;
+    const char *ext;
+    char ext_buf[64];
+    name_set used;
+    cli_diags run_diags; /* about the run, not one input (the bundle) */
+    pthread_mutex_t lock;
+    pthread_cond_t job_done, slot_free;
+    size_t next;      /* the next job a worker takes */
+    size_t committed; /* jobs the main thread has finished */
+    size_t window;    /* how far workers may run ahead of it */
+    double start, last_draw;
+    bool drawn;
+} batch;
+
+typedef struct worker {
+    batch *b;
+    ac_context *ctx;
+    job *current;
+    pthread_t thread;
+} worker;
+
+/* ---- the set of output names ---- */
+
+static uint64_t hash_string(const char *s)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static bool set_contains(const name_set *set, const char *s)
+{
+    if (!set->cap)
+        return false;
+    for (size_t i = hash_string(s) & (set->cap - 1);;
+         i = (i + 1) & (set->cap - 1)) {
+        if (!set->slots[i])
+            return false;
+        if (strcmp(set->slots[i], s) == 0)
+            return true;
+    }
+}
+
+static void set_add(name_set *set, const char *s)
+{
+    if ((set->count + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        const char **slots = cli_calloc(cap, sizeof *slots);
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i])
+                continue;
+            size_t k = hash_string(set->slots[i]) & (cap - 1);
+            while (slots[k])
+                k = (k + 1) & (cap - 1);
+            slots[k] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t k = hash_string(s) & (set->cap - 1);
+    while (set->slots[k]) {
+        if (strcmp(set->slots[k], s) == 0)
+            return;
+        k = (k + 1) & (set->cap - 1);
+    }
+    set->slots[k] = s;
+    set->count++;
+}
+
+/* ---- one job, in a worker ---- */
+
+static const char *display_name(const cli_input *in)
+{
+    return strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+}
+
+static void on_worker_warning(void *user, const ac_error *warning)
+{
+    worker *w = user;
+    if (w->current)
+        cli_diags_add_error(&w->current->diags, warning, false,
+                            w->current->in->path);
+}
+
+/* A writer's error is about the document read from the input: name it. */
+static void add_writer_error(job *j, const ac_error *e)
+{
+    cli_diags_add(&j->diags, true, display_name(j->in), e->line, e->column,
+                  "%s", e->text);
+}
+
+static void add_output(job *j, const char *path, cli_write_result r)
+{
+    if (j->out_count == j->out_cap) {
+        j->out_cap = j->out_cap ? j->out_cap * 2 : 2;
+        j->outs = cli_realloc(j->outs, j->out_cap * sizeof *j->outs);
+    }
+    j->outs[j->out_count].path = cli_strdup(path);
+    j->outs[j->out_count].result = r;
+    j->out_count++;
+}
+
+/* Write one output of a job and note what happened. */
+static void write_one(const batch *b, job *j, const char *path,
+                      const char *data, size_t len)
+{
+    char *why = NULL;
+    cli_write_result r =
+        cli_write_output(path, data, len, b->opt->force, b->opt->dry_run, &why);
+    add_output(j, path, r);
+    if (r == CLI_WRITE_FAILED)
+        cli_diags_add(&j->diags, true, path, 0, 0, "%s", why);
+    else if (r == CLI_EXISTS && !b->opt->dry_run)
+        cli_diags_add(&j->diags, true, path, 0, 0,
+                      "exists with other contents: use --force to replace "
+                      "it");
+    free(why);
+}
+
+/* A job's status from its outputs. */
+static void settle(job *j)
+{
+    bool failed = false, exists = false, written = false;
+    for (size_t i = 0; i < j->out_count; i++) {
+        switch (j->outs[i].result) {
+        case CLI_WRITE_FAILED:
+            failed = true;
+            break;
+        case CLI_EXISTS:
+            exists = true;
+            break;
+        case CLI_WRITTEN:
+        case CLI_REPLACED:
+            written = true;
+            break;
+        case CLI_UNCHANGED:
+            break;
+        }
+    }
+    if (failed)
+        j->status = JOB_FAILED;
+    else if (exists)
+        j->status = JOB_EXISTS;
+    else if (written || j->out_count == 0)
+        j->status = JOB_CONVERTED;
+    else
+        j->status = JOB_UNCHANGED;
+}
+
+static void free_pieces(job *j)
+{
+    for (size_t i = 0; i < j->piece_count; i++) {
+        free(j->pieces[i].base);
+        free(j->pieces[i].name);
+        free(j->pieces[i].data);
+    }
+    free(j->pieces);
+    j->pieces = NULL;
+    j->piece_count = 0;
+}
+
+/* --split: convert each agent of a collection; the main thread names and
+ * writes them. A name that is a path fails the whole input. */
+static void split_job(worker *w, job *j, ac_doc **docs, size_t count)
+{
+    const cli_batch_options *opt = w->b->opt;
+    bool failed = false;
+    j->pieces = cli_calloc(count, sizeof *j->pieces);
+    j->piece_count = count;
+    for (size_t k = 0; k < count; k++) {
+        piece *p = &j->pieces[k];
+        ac_value *name = ac_map_get(ac_doc_fields(docs[k]), "name");
+        size_t len = 0;
+        const char *s = ac_value_string(name, &len);
+        if (s) {
+            p->name = cli_quote(s, len);
+            p->line = ac_value_line(name);
+            p->column = ac_value_column(name);
+            if (cli_name_is_path(s, len)) {
+                cli_diags_add(&j->diags, true, display_name(j->in), p->line,
+                              p->column,
+                              "agent %zu has the name %s, which is a path: "
+                              "--split names each file from \"name\" and "
+                              "writes nothing outside -o",
+                              k + 1, p->name);
+                failed = true;
+                continue;
+            }
+            p->base = cli_safe_file_name(s, len);
+        }
+        ac_error err;
+        if (ac_write(w->ctx, opt->to, docs[k], &p->data, &p->len, &err) !=
+            AC_OK) {
+            add_writer_error(j, &err);
+            failed = true;
+        }
+    }
+    if (failed) {
+        free_pieces(j);
+        j->status = JOB_FAILED;
+        return;
+    }
+    j->split = true;
+}
+
+static void run_job(worker *w, job *j)
+{
+    const cli_batch_options *opt = w->b->opt;
+    const cli_input *in = j->in;
+    w->current = j;
+    j->status = JOB_CONVERTED;
+    if (in->fail) {
+        cli_diags_add(&j->diags, true, in->path, 0, 0, "%s", in->fail);
+        j->status = JOB_FAILED;
+        return;
+    }
+    if (in->skip) {
+        cli_diags_add(&j->diags, false, in->path, 0, 0, "%s", in->skip);
+        j->status = JOB_SKIPPED;
+        j->reason = in->skip;
+        return;
+    }
+    ac_doc **docs = NULL;
+    size_t count = 0;
+    bool collection = false;
+    ac_error err;
+    if (ac_read_file_many(w->ctx, opt->from, in->path, &docs, &count,
+                          &collection, &err) != AC_OK) {
+        if (in->walked && cli_is_not_an_agent(&err)) {
+            j->status = JOB_SKIPPED;
+            j->reason = "no front matter";
+        } else {
+            cli_diags_add_error(&j->diags, &err, true, in->path);
+            j->status = JOB_FAILED;
+        }
+        return;
+    }
+    if (!collection && count != 1)
+        collection = true; /* a plugin's reader said otherwise: trust count */
+    if (opt->mode == CLI_TO_BUNDLE) {
+        j->docs = docs;
+        j->doc_count = count;
+        return;
+    }
+    if (collection && opt->split) {
+        split_job(w, j, docs, count);
+        ac_docs_free(docs, count);
+        return;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    ac_status st = AC_OK;
+    if (collection && !opt->to->write_many) {
+        cli_diags_add(&j->diags, true, display_name(in), 0, 0,
+                      "%s holds one agent per file: use --split",
+                      opt->to->name);
+        st = AC_ERR_UNSUPPORTED;
+    } else if (collection) {
+        st = ac_write_many(w->ctx, opt->to, docs, count, &data, &len, &err);
+        if (st != AC_OK)
+            add_writer_error(j, &err);
+    } else {
+        st = ac_write(w->ctx, opt->to, docs[0], &data, &len, &err);
+        if (st != AC_OK)
+            add_writer_error(j, &err);
+    }
+    ac_docs_free(docs, count);
+    if (st != AC_OK) {
+        j->status = JOB_FAILED;
+        return;
+    }
+    if (opt->mode == CLI_TO_STDOUT) {
+        j->data = data;
+        j->len = len;
+        j->has_data = true;
+        return;
+    }
+    write_one(w->b, j, j->out_path, data, len);
+    free(data);
+    settle(j);
+}
+
+/* ---- progress ---- */
+
+static void format_duration(double seconds, char *buf, size_t size)
+{
+    long s = seconds < 0 ? 0 : (long)(seconds + 0.5);
+    if (s >= 3600)
+        snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
+}
+
+static void progress_clear(batch *b)
+{
+    if (b->drawn) {
+        fputs("\r\033[K", stderr);
+        b->drawn = false;
+    }
+}
+
+/* Redraw the progress line, at most ten times a second; the first time
+ * after a tenth of a second, so that a quick run draws nothing. */
+static void progress_draw(batch *b, size_t done)
+{
+    if (!b->opt->progress)
+        return;
+    double now = cli_now();
+    if (now - b->last_draw < 0.1)
+        return;
+    b->last_draw = now;
+    double elapsed = now - b->start;
+    double rate = elapsed > 0 ? (double)done / elapsed : 0;
+    char el[32], left[32];
+    format_duration(elapsed, el, sizeof el);
+    if (rate > 0)
+        format_duration((double)(b->count - done) / rate, left, sizeof left);
+    else
+        snprintf(left, sizeof left, "?");
+    fprintf(stderr,
+            "\ragentconv: %zu/%zu files, %.0f files/s, %s elapsed, %s "
+            "left\033[K",
+            done, b->count, rate, el, left);
+    fflush(stderr);
+    b->drawn = true;
+}
+
+/* ---- committing a job, in the main thread, in input order ---- */
+
+/* Whether `path` is taken for job `j` (its own collection's name is free
+ * for its first agent that wants it). */
+static bool name_taken(batch *b, job *j, const char *path)
+{
+    if (j->out_path && !j->own_name_used && strcmp(path, j->out_path) == 0)
+        return false;
+    return set_contains(&b->used, path);
+}
+
+static void write_split(batch *b, job *j)
+{
+    const char *dir_end = j->out_path ? strrchr(j->out_path, '/') : NULL;
+    char *dir = dir_end
+                    ? cli_strndup(j->out_path, (size_t)(dir_end - j->out_path))
+                    : cli_strdup("");
+    for (size_t k = 0; k < j->piece_count; k++) {
+        piece *p = &j->pieces[k];
+        char *base =
+            p->base ? cli_strdup(p->base) : cli_format("agent-%zu", k + 1);
+        char *file = cli_format("%s%s", base, b->ext);
+        char *path = cli_path_join(dir, file);
+        free(file);
+        char *wanted = NULL;
+        for (unsigned n = 2; name_taken(b, j, path); n++) {
+            if (!wanted)
+                wanted = path;
+            else
+                free(path);
+            file = cli_format("%s-%u%s", base, n, b->ext);
+            path = cli_path_join(dir, file);
+            free(file);
+        }
+        if (wanted) {
+            cli_diags_add(&j->diags, false, display_name(j->in), p->line,
+                          p->column,
+                          "agent %zu: %s is taken by another output: "
+                          "written as %s",
+                          k + 1, wanted, path);
+            free(wanted);
+        }
+        if (j->out_path && strcmp(path, j->out_path) == 0)
+            j->own_name_used = true;
+        write_one(b, j, path, p->data, p->len);
+        /* The set borrows the path kept in the job's outputs. */
+        set_add(&b->used, j->outs[j->out_count - 1].path);
+        free(path);
+        free(base);
+    }
+    free(dir);
+    free_pieces(j);
+    settle(j);
+}
+
+static void print_dry_run(const job *j)
+{
+    for (size_t i = 0; i < j->out_count; i++) {
+        const char *path = j->outs[i].path;
+        switch (j->outs[i].result) {
+        case CLI_WRITTEN:
+            printf("would write %s\n", path);
+            break;
+        case CLI_REPLACED:
+            printf("would replace %s\n", path);
+            break;
+        case CLI_UNCHANGED:
+            printf("unchanged %s\n", path);
+            break;
+        case CLI_EXISTS:
+            printf("exists %s (use --force)\n", path);
+            break;
+        case CLI_WRITE_FAILED:
+            break;
+        }
+    }
+}
+
+static void print_diags(const batch *b, const cli_diags *d, size_t from)
+{
+    for (size_t i = from; i < d->count; i++)
+        if (d->items[i].is_error || !b->opt->quiet)
+            cli_print_diag(&d->items[i]);
+}
+
+static void commit(batch *b, job *j)
+{
+    if (j->split)
+        write_split(b, j);
+    progress_clear(b);
+    print_diags(b, &j->diags, 0);
+    if (b->opt->dry_run)
+        print_dry_run(j);
+    if (j->has_data) {
+        if (fwrite(j->data, 1, j->len, stdout) != j->len ||
+            fflush(stdout) != 0) {
+            cli_diags_add(&j->diags, true, "agentconv", 0, 0,
+                          "cannot write to standard output: %s",
+                          strerror(errno));
+            print_diags(b, &j->diags, j->diags.count - 1);
+            j->status = JOB_FAILED;
+        } else {
+            add_output(j, "-", CLI_WRITTEN);
+        }
+        free(j->data);
+        j->data = NULL;
+        j->has_data = false;
+    }
+    if (b->opt->dry_run)
+        fflush(stdout);
+}
+
+/* ---- running the jobs ---- */
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    batch *b = w->b;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (b->next < b->count && b->next >= b->committed + b->window)
+            pthread_cond_wait(&b->slot_free, &b->lock);
+        if (b->next >= b->count)
+            break;
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        run_job(w, &b->jobs[i]);
+        pthread_mutex_lock(&b->lock);
+        b->jobs[i].done = true;
+        pthread_cond_signal(&b->job_done);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+static ac_context *new_context(const cli_batch_options *opt, ac_warning_fn fn,
+                               void *user)
+{
+    ac_context *ctx = ac_context_new();
+    if (!ctx) {
+        fputs("agentconv: error: out of memory\n", stderr);
+        exit(EXIT_INPUT);
+    }
+    ac_context_set_strict(ctx, opt->strict);
+    ac_context_set_warning_handler(ctx, fn, user);
+    return ctx;
+}
+
+static void run_in_order(batch *b)
+{
+    worker w = {.b = b};
+    w.ctx = new_context(b->opt, on_worker_warning, &w);
+    for (size_t i = 0; i < b->count; i++) {
+        run_job(&w, &b->jobs[i]);
+        commit(b, &b->jobs[i]);
+        progress_draw(b, i + 1);
+    }
+    ac_context_free(w.ctx);
+}
+
+static void run_threads(batch *b, unsigned threads)
+{
+    worker *workers = cli_calloc(threads, sizeof *workers);
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->job_done, NULL);
+    pthread_cond_init(&b->slot_free, NULL);
+    b->window = (size_t)threads * 8 + 16;
+    unsigned started = 0;
+    for (unsigned t = 0; t < threads; t++) {
+        workers[t].b = b;
+        workers[t].ctx = new_context(b->opt, on_worker_warning, &workers[t]);
+        if (pthread_create(&workers[t].thread, NULL, worker_main,
+                           &workers[t]) != 0) {
+            ac_context_free(workers[t].ctx);
+            workers[t].ctx = NULL;
+            break;
+        }
+        started++;
+    }
+    if (started == 0) {
+        /* No thread could start: do the work here. */
+        pthread_mutex_destroy(&b->lock);
+        pthread_cond_destroy(&b->job_done);
+        pthread_cond_destroy(&b->slot_free);
+        free(workers);
+        run_in_order(b);
+        return;
+    }
+    for (size_t i = 0; i < b->count; i++) {
+        pthread_mutex_lock(&b->lock);
+        while (!b->jobs[i].done) {
+            if (!b->opt->progress) {
+                pthread_cond_wait(&b->job_done, &b->lock);
+                continue;
+            }
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 100000000;
+            if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+            }
+            if (pthread_cond_timedwait(&b->job_done, &b->lock, &until) ==
+                ETIMEDOUT) {
+                pthread_mutex_unlock(&b->lock);
+                progress_draw(b, i);
+                pthread_mutex_lock(&b->lock);
+            }
+        }
+        pthread_mutex_unlock(&b->lock);
+        commit(b, &b->jobs[i]);
+        progress_draw(b, i + 1);
+        pthread_mutex_lock(&b->lock);
+        b->committed = i + 1;
+        pthread_cond_broadcast(&b->slot_free);
+        pthread_mutex_unlock(&b->lock);
+    }
+    for (unsigned t = 0; t < started; t++) {
+        pthread_join(workers[t].thread, NULL);
+        ac_context_free(workers[t].ctx);
+    }
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->job_done);
+    pthread_cond_destroy(&b->slot_free);
+    free(workers);
+}
+
+/* ---- before and after ---- */
+
+static int compare_out_paths(const void *a, const void *b)
+{
+    const job *x = *(const job *const *)a, *y = *(const job *const *)b;
+    int c = strcmp(x->out_path, y->out_path);
+    if (c)
+        return c;
+    return x < y ? -1 : x > y;
+}
+
+/* Two inputs that would write the same output: each pair is reported and
+ * nothing is written. Returns the number of such pairs. */
+static size_t find_collisions(const batch *b)
+{
+    job **sorted = cli_calloc(b->count, sizeof *sorted);
+    size_t n = 0;
+    for (size_t i = 0; i < b->count; i++)
+        if (b->jobs[i].out_path && !b->jobs[i].in->skip && !b->jobs[i].in->fail)
+            sorted[n++] = &b->jobs[i];
+    qsort(sorted, n, sizeof *sorted, compare_out_paths);
+    size_t found = 0;
+    for (size_t i = 1; i < n; i++) {
+        size_t first = i - 1;
+        while (first > 0 &&
+               strcmp(sorted[first - 1]->out_path, sorted[i]->out_path) == 0)
+            first--;
+        if (strcmp(sorted[first]->out_path, sorted[i]->out_path) != 0)
+            continue;
+        fprintf(stderr,
+                "%s: error: would be written to %s, as %s would: rename one "
+                "of them, or leave one out with --exclude\n",
+                display_name(sorted[i]->in), sorted[i]->out_path,
+                display_name(sorted[first]->in));
+        found++;
+    }
+    free(sorted);
+    return found;
+}
+
+static void on_main_warning(void *user, const ac_error *warning)
+{
+    batch *b = user;
+    cli_diags_add_error(&b->run_diags, warning, false, NULL);
+}
+
+/* --bundle: every agent read, in input order, as one collection. */
+static void finish_bundle(batch *b)
+{
+    const cli_batch_options *opt = b->opt;
+    const char *target = opt->output ? opt->output : "<stdout>";
+    size_t failed = 0, total = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        if (b->jobs[i].status == JOB_FAILED)
+            failed++;
+        total += b->jobs[i].doc_count;
+    }
+    size_t before = b->run_diags.count;
+    if (failed) {
+        cli_diags_add(&b->run_diags, true, target, 0, 0,
+                      "not written: %zu input%s failed", failed,
+                      failed == 1 ? "" : "s");
+    } else {
+        ac_doc **docs = cli_calloc(total, sizeof *docs);
+        size_t n = 0;
+        for (size_t i = 0; i < b->count; i++)
+            for (size_t k = 0; k < b->jobs[i].doc_count; k++)
+                docs[n++] = b->jobs[i].docs[k];
+        char *data = NULL;
+        size_t len = 0;
+        ac_error err;
+        if (ac_write_many(b->ctx, opt->to, docs, n, &data, &len, &err) !=
+            AC_OK) {
+            cli_diags_add(&b->run_diags, true, target, err.line, err.column,
+                          "%s", err.text);
+        }
+        free(docs);
+        cli_write_result r = CLI_WRITE_FAILED;
+        if (data && opt->output) {
+            job sink = {0};
+            write_one(b, &sink, opt->output, data, len);
+            r = sink.outs[0].result;
+            for (size_t i = 0; i < sink.diags.count; i++) {
+                cli_diag *d = &sink.diags.items[i];
+                cli_diags_add(&b->run_diags, d->is_error, d->source, d->line,
+                              d->column, "%s", d->text);
+            }
+            if (opt->dry_run)
+                print_dry_run(&sink);
+            cli_diags_free(&sink.diags);
+            free(sink.outs[0].path);
+            free(sink.outs);
+        } else if (data) {
+            r = CLI_WRITTEN;
+            if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+                cli_diags_add(&b->run_diags, true, "agentconv", 0, 0,
+                              "cannot write to standard output: %s",
+                              strerror(errno));
+                r = CLI_WRITE_FAILED;
+            }
+        }
+        free(data);
+        /* Each input's agents went into the bundle: it shares its fate. */
+        for (size_t i = 0; i < b->count; i++) {
+            job *j = &b->jobs[i];
+            if (j->status != JOB_CONVERTED)
+                continue;
+            add_output(j, opt->output ? opt->output : "-", r);
+            settle(j);
+        }
+    }
+    for (size_t i = 0; i < b->count; i++) {
+        ac_docs_free(b->jobs[i].docs, b->jobs[i].doc_count);
+        b->jobs[i].docs = NULL;
+    }
+    print_diags(b, &b->run_diags, before);
+}
+
+static void write_report(batch *b, const unsigned long counts[5],
+                         double seconds, int *rc)
+{
+    cli_report_input *inputs = cli_calloc(b->count, sizeof *inputs);
+    cli_report_output **outs = cli_calloc(b->count, sizeof *outs);
+    for (size_t i = 0; i < b->count; i++) {
+        job *j = &b->jobs[i];
+        outs[i] = cli_calloc(j->out_count, sizeof **outs);
+        for (size_t k = 0; k < j->out_count; k++) {
+            outs[i][k].path = j->outs[k].path;
+            outs[i][k].status = write_result_names[j->outs[k].result];
+        }
+        inputs[i].path = j->in->path;
+        inputs[i].status = job_status_names[j->status];
+        inputs[i].reason = j->reason;
+        inputs[i].outputs = outs[i];
+        inputs[i].output_count = j->out_count;
+        inputs[i].diagnostics = &j->diags;
+    }
+    cli_report report = {
+        .to = b->opt->to->name,
+        .dry_run = b->opt->dry_run,
+        .inputs = inputs,
+        .input_count = b->count,
+        .run_diagnostics = &b->run_diags,
+        .converted = counts[JOB_CONVERTED],
+        .unchanged = counts[JOB_UNCHANGED],
+        .skipped = counts[JOB_SKIPPED],
+        .exists = counts[JOB_EXISTS],
+        .failed = counts[JOB_FAILED],
+        .seconds = seconds,
+    };
+    char *json = cli_report_json(&report);
+    char *why = NULL;
+    if (cli_write_output(b->opt->report, json, strlen(json), true, false,
+                         &why) == CLI_WRITE_FAILED) {
+        progress_clear(b);
+        fprintf(stderr, "%s: error: %s\n", b->opt->report, why);
+        *rc = EXIT_INPUT;
+    }
+    free(why);
+    free(json);
+    for (size_t i = 0; i < b->count; i++)
+        free(outs[i]);
+    free(outs);
+    free(inputs);
+}
+
+static void print_summary(const batch *b, const unsigned long counts[5],
+                          double seconds)
+{
+    fprintf(stderr, "agentconv: %s%lu %s, %lu unchanged, %lu skipped, ",
+            b->opt->dry_run ? "dry run: " : "", counts[JOB_CONVERTED],
+            b->opt->dry_run ? "to convert" : "converted", counts[JOB_UNCHANGED],
+            counts[JOB_SKIPPED]);
+    if (counts[JOB_EXISTS])
+        fprintf(stderr, "%lu not overwritten, ", counts[JOB_EXISTS]);
+    fprintf(stderr, "%lu failed in %.2f s\n", counts[JOB_FAILED], seconds);
+}
+
+int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
+{
+    batch b = {.opt = opt, .count = inputs->count};
+    b.ctx = new_context(opt, on_main_warning, &b);
+    b.ext = cli_target_extension(opt->to, b.ext_buf, sizeof b.ext_buf);
+    b.jobs = cli_calloc(b.count, sizeof *b.jobs);
+    for (size_t i = 0; i < b.count; i++) {
+        job *j = &b.jobs[i];
+        j->in = &inputs->items[i];
+        if (opt->mode == CLI_TO_DIR) {
+            char *name = cli_output_name(b.ctx, j->in->rel, b.ext);
+            j->out_path = cli_path_join(opt->output, name);
+            free(name);
+        } else if (opt->mode == CLI_TO_FILE) {
+            j->out_path = cli_strdup(opt->output);
+        }
+    }
+    int rc = EXIT_OK;
+    if (opt->mode == CLI_TO_DIR && find_collisions(&b)) {
+        fputs("agentconv: error: nothing was written\n", stderr);
+        rc = EXIT_INPUT;
+        goto done;
+    }
+    if (opt->split)
+        for (size_t i = 0; i < b.count; i++)
+            if (b.jobs[i].out_path && !b.jobs[i].in->skip &&
+                !b.jobs[i].in->fail)
+                set_add(&b.used, b.jobs[i].out_path);
+
+    b.start = b.last_draw = cli_now();
+    unsigned threads = opt->jobs;
+    if (threads > b.count)
+        threads = (unsigned)b.count;
+    if (threads <= 1)
+        run_in_order(&b);
+    else
+        run_threads(&b, threads);
+    if (opt->mode == CLI_TO_BUNDLE)
+        finish_bundle(&b);
+    progress_clear(&b);
+
+    double seconds = cli_now() - b.start;
+    unsigned long counts[5] = {0};
+    for (size_t i = 0; i < b.count; i++)
+        counts[b.jobs[i].status]++;
+    if (counts[JOB_FAILED] || counts[JOB_EXISTS])
+        rc = EXIT_INPUT;
+    for (size_t i = 0; i < b.run_diags.count; i++)
+        if (b.run_diags.items[i].is_error)
+            rc = EXIT_INPUT;
+    if (opt->report)
+        write_report(&b, counts, seconds, &rc);
+    if (opt->summary && !opt->quiet)
+        print_summary(&b, counts, seconds);
+
+done:
+    for (size_t i = 0; i < b.count; i++) {
+        job *j = &b.jobs[i];
+        free(j->out_path);
+        cli_diags_free(&j->diags);
+        for (size_t k = 0; k < j->out_count; k++)
+            free(j->outs[k].path);
+        free(j->outs);
+        free(j->data);
+        free_pieces(j);
+        ac_docs_free(j->docs, j->doc_count);
+    }
+    free(b.jobs);
+    free(b.used.slots);
+    cli_diags_free(&b.run_diags);
+    ac_context_free(b.ctx);
+    return rc;
+}

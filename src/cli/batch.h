@@ -1,0 +1,78 @@
+/*
+ * agentconv's command-line tool: converting the inputs of a run, in
+ * parallel, with outputs and diagnostics that do not depend on -j.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AGENTCONV_CLI_BATCH_H
+#define AGENTCONV_CLI_BATCH_H
+
+#include <stdbool.h>
+
+#include "agentconv/agentconv.h"
+#include "cli.h"
+#include "walk.h"
+
+/** Where the outputs of a run go. */
+typedef enum cli_output_mode {
+    CLI_TO_STDOUT, /* no -o: each output in turn on standard output */
+    CLI_TO_FILE,   /* -o FILE: one input, one file */
+    CLI_TO_DIR,    /* -o DIR: inputs mirrored under it */
+    CLI_TO_BUNDLE  /* --bundle: one collection, to -o FILE or stdout */
+} cli_output_mode;
+
+typedef struct cli_batch_options {
+    const ac_format *from; /* NULL: from the file name, else sniffed */
+    const ac_format *to;
+    cli_output_mode mode;
+    const char *output; /* the file or directory of -o; NULL for stdout */
+    bool split;         /* --split: a collection gives one file per agent */
+    bool force;         /* --force: replace existing outputs that differ */
+    bool dry_run;       /* --dry-run: say what would be written */
+    bool strict;        /* --strict */
+    bool quiet;         /* -q: no warnings, progress or summary */
+    bool summary;       /* print the summary line (batch runs) */
+    bool progress;      /* draw a progress line (stderr is a terminal) */
+    unsigned jobs;      /* -j: worker threads, at least 1 */
+    const char *report; /* --report FILE, or NULL */
+} cli_batch_options;
+
+/**
+ * Convert every input; return the exit status: EXIT_OK, or EXIT_INPUT when
+ * an input failed, an output exists and differs (without --force), or two
+ * inputs would write the same output (then nothing at all is written).
+ */
+int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs);
+
+/* ---- the --report file (report.c) ---- */
+
+typedef struct cli_report_output {
+    const char *path;
+    const char *status; /* "written", "replaced", "unchanged", "exists",
+                           "failed" */
+} cli_report_output;
+
+typedef struct cli_report_input {
+    const char *path;
+    const char *status; /* "converted", "unchanged", "skipped", "exists",
+                           "failed" */
+    const char *reason; /* why it was skipped, or NULL */
+    const cli_report_output *outputs;
+    size_t output_count;
+    const cli_diags *diagnostics;
+} cli_report_input;
+
+typedef struct cli_report {
+    const char *to;
+    bool dry_run;
+    const cli_report_input *inputs;
+    size_t input_count;
+    const cli_diags *run_diagnostics; /* about no one input (a bundle) */
+    unsigned long converted, unchanged, skipped, exists, failed;
+    double seconds;
+} cli_report;
+
+/** The report as JSON text. New string. */
+char *cli_report_json(const cli_report *report);
+
+#endif /* AGENTCONV_CLI_BATCH_H */

@@ -1,0 +1,304 @@
+/*
+ * agentconv's command-line tool: naming outputs and writing them safely.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE /* renameat2, RENAME_NOREPLACE */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output.h"
+
+/* The permissions of a new file: 0666 less the umask (read at start). */
+static mode_t new_file_mode = 0644;
+
+void cli_output_init(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    new_file_mode = 0666 & ~mask;
+}
+
+const char *cli_target_extension(const ac_format *to, char *buf, size_t size)
+{
+    const char *const *e = to->extensions;
+    for (size_t i = 0; e && e[i]; i++) {
+        const char *dot = strchr(e[i], '.');
+        if (dot && !strchr(dot + 1, '.'))
+            return e[i];
+    }
+    if (e && e[0])
+        return e[0];
+    snprintf(buf, size, ".%s", to->name);
+    return buf;
+}
+
+char *cli_output_name(const ac_context *ctx, const char *rel, const char *ext)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *base = slash ? slash + 1 : rel;
+    const char *dot = strrchr(base, '.');
+    if (dot && ac_format_for_path(ctx, base))
+        return cli_format("%.*s%s", (int)(dot - rel), rel, ext);
+    return cli_format("%s%s", rel, ext);
+}
+
+bool cli_name_is_path(const char *name, size_t len)
+{
+    if (len > 0 && (name[0] == '/' || name[0] == '\\'))
+        return true;
+    /* A component "." or "..", between separators '/' or '\\'. */
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && name[i] != '/' && name[i] != '\\')
+            continue;
+        size_t n = i - start;
+        if ((n == 1 && name[start] == '.') ||
+            (n == 2 && name[start] == '.' && name[start + 1] == '.'))
+            return true;
+        start = i + 1;
+    }
+    return false;
+}
+
+enum { SAFE_NAME_MAX = 100 };
+
+static bool kept_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           c >= 0x80;
+}
+
+char *cli_safe_file_name(const char *name, size_t len)
+{
+    char *out = cli_malloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (kept_byte(c))
+            out[n++] = (char)c;
+        else if (n == 0 || out[n - 1] != '-')
+            out[n++] = '-';
+    }
+    /* Trim: no leading '-' or '.', which would make an option or a hidden
+     * file, and no trailing ones. */
+    size_t start = 0;
+    while (start < n && (out[start] == '-' || out[start] == '.'))
+        start++;
+    while (n > start && (out[n - 1] == '-' || out[n - 1] == '.'))
+        n--;
+    if (n - start > SAFE_NAME_MAX) {
+        n = start + SAFE_NAME_MAX;
+        /* Back off to the start of a UTF-8 sequence. */
+        while (n > start && ((unsigned char)out[n] & 0xC0) == 0x80)
+            n--;
+        while (n > start && (out[n - 1] == '-' || out[n - 1] == '.'))
+            n--;
+    }
+    if (n == start) {
+        free(out);
+        return NULL;
+    }
+    memmove(out, out + start, n - start);
+    out[n - start] = '\0';
+    return out;
+}
+
+/* The directory part of `path` ("" when it has none). New string. */
+static char *dir_part(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return cli_strdup("");
+    if (slash == path)
+        return cli_strdup("/");
+    return cli_strndup(path, (size_t)(slash - path));
+}
+
+/* mkdir -p, each new directory 0777 less the umask. */
+static int make_dirs(const char *dir, char **why)
+{
+    struct stat st;
+    if (dir[0] == '\0' || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+        return 0;
+    char *p = cli_strdup(dir);
+    size_t n = strlen(p);
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && p[i] != '/')
+            continue;
+        char saved = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            *why = cli_format("cannot create the directory %s: %s", p,
+                              strerror(errno));
+            free(p);
+            return -1;
+        }
+        if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            *why = cli_format("cannot create the directory %s: %s", p,
+                              strerror(ENOTDIR));
+            free(p);
+            return -1;
+        }
+        p[i] = saved;
+    }
+    free(p);
+    return 0;
+}
+
+/* Whether the open file `fd` holds exactly `len` bytes equal to `data`. */
+static bool same_bytes(int fd, const char *data, size_t len)
+{
+    char chunk[65536];
+    size_t done = 0;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0)
+            return done == len;
+        if ((size_t)n > len - done ||
+            memcmp(chunk, data + done, (size_t)n) != 0)
+            return false;
+        done += (size_t)n;
+    }
+}
+
+/* What is at `path` now: -1 on an error (in `*why`), else 0 with `*exists`,
+ * `*unchanged` and the mode a replacement keeps. */
+static int look_at(const char *path, const char *data, size_t len, bool *exists,
+                   bool *unchanged, mode_t *mode, char **why)
+{
+    *exists = false;
+    *unchanged = false;
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+        struct stat st;
+        *exists = true;
+        if (fstat(fd, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                close(fd);
+                *why = cli_strdup("cannot write: it is a directory");
+                return -1;
+            }
+            if (S_ISREG(st.st_mode)) {
+                *mode = st.st_mode & 07777;
+                *unchanged =
+                    (size_t)st.st_size == len && same_bytes(fd, data, len);
+            }
+        }
+        close(fd);
+        return 0;
+    }
+    int saved = errno;
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        /* A broken link, or a file we may not read: it is there. */
+        *exists = true;
+        return 0;
+    }
+    if (saved == ENOENT)
+        return 0;
+    *why = cli_format("cannot write: %s", strerror(saved));
+    return -1;
+}
+
+/* Rename `tmp` to `path` unless `path` exists: 0, or -1 with errno (EEXIST
+ * when it does). */
+static int rename_no_replace(const char *tmp, const char *path)
+{
+#ifdef RENAME_NOREPLACE
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+#endif
+    /* The filesystem (or the C library) has no RENAME_NOREPLACE: link()
+     * refuses an existing name just as well. */
+    if (link(tmp, path) != 0)
+        return -1;
+    unlink(tmp);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+cli_write_result cli_write_output(const char *path, const char *data,
+                                  size_t len, bool force, bool dry_run,
+                                  char **why)
+{
+    *why = NULL;
+    bool exists, unchanged;
+    mode_t mode = new_file_mode;
+    if (look_at(path, data, len, &exists, &unchanged, &mode, why) != 0)
+        return CLI_WRITE_FAILED;
+    if (unchanged)
+        return CLI_UNCHANGED;
+    if (exists && !force)
+        return CLI_EXISTS;
+    if (dry_run)
+        return exists ? CLI_REPLACED : CLI_WRITTEN;
+
+    char *dir = dir_part(path);
+    if (make_dirs(dir, why) != 0) {
+        free(dir);
+        return CLI_WRITE_FAILED;
+    }
+    char *tmp = dir[0] ? cli_format("%s%s.agentconv-XXXXXX", dir,
+                                    strcmp(dir, "/") == 0 ? "" : "/")
+                       : cli_strdup(".agentconv-XXXXXX");
+    free(dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        *why =
+            cli_format("cannot create a temporary file: %s", strerror(errno));
+        free(tmp);
+        return CLI_WRITE_FAILED;
+    }
+    /* mkstemp makes the file 0600: give it what a new file would get. */
+    int rc = fchmod(fd, mode);
+    if (rc == 0)
+        rc = write_all(fd, data, len);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    cli_write_result result = exists ? CLI_REPLACED : CLI_WRITTEN;
+    if (rc == 0) {
+        rc = exists ? rename(tmp, path) : rename_no_replace(tmp, path);
+        saved = errno;
+        if (rc != 0 && !exists && saved == EEXIST)
+            result = CLI_EXISTS; /* it appeared in the meantime */
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        if (result != CLI_EXISTS) {
+            *why = cli_format("cannot write: %s", strerror(saved));
+            result = CLI_WRITE_FAILED;
+        }
+    }
+    free(tmp);
+    return result;
+}
