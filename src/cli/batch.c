@@ -294,6 +294,24 @@ static void split_job(worker *w, job *j, ac_doc **docs, size_t count)
     j->split = true;
 }
 
+/* True when the run writes html pages into a folder: it then also writes
+ * an index.html that lists them, and keeps the agents for it. */
+static bool wants_index(const batch *b)
+{
+    return b->opt->mode == CLI_TO_DIR && !b->opt->dry_run &&
+           strcmp(b->opt->to->name, "html") == 0;
+}
+
+static void keep_or_free(const batch *b, job *j, ac_doc **docs, size_t count)
+{
+    if (wants_index(b)) {
+        j->docs = docs;
+        j->doc_count = count;
+    } else {
+        ac_docs_free(docs, count);
+    }
+}
+
 static void run_job(worker *w, job *j)
 {
     const cli_batch_options *opt = w->b->opt;
@@ -335,7 +353,7 @@ static void run_job(worker *w, job *j)
     }
     if (collection && opt->split) {
         split_job(w, j, docs, count);
-        ac_docs_free(docs, count);
+        keep_or_free(w->b, j, docs, count);
         return;
     }
     char *data = NULL;
@@ -355,7 +373,10 @@ static void run_job(worker *w, job *j)
         if (st != AC_OK)
             add_writer_error(j, &err);
     }
-    ac_docs_free(docs, count);
+    if (collection)
+        ac_docs_free(docs, count); /* a collection gets no html page */
+    else
+        keep_or_free(w->b, j, docs, count);
     if (st != AC_OK) {
         j->status = JOB_FAILED;
         return;
@@ -821,6 +842,62 @@ static void print_summary(const batch *b, const unsigned long counts[5],
     fprintf(stderr, "%lu failed in %.2f s\n", counts[JOB_FAILED], seconds);
 }
 
+/* index.html in the -o folder: every page written (or unchanged) in this
+ * run, in input order, linked by its path relative to the folder. */
+static void write_index(batch *b)
+{
+    size_t n = 0, cap = 0;
+    const char **hrefs = NULL;
+    const ac_doc **docs = NULL;
+    size_t prefix = strlen(b->opt->output);
+    for (size_t i = 0; i < b->count; i++) {
+        job *j = &b->jobs[i];
+        if ((j->status != JOB_CONVERTED && j->status != JOB_UNCHANGED) ||
+            j->out_count != j->doc_count)
+            continue;
+        for (size_t k = 0; k < j->out_count; k++) {
+            const char *path = j->outs[k].path;
+            if (strncmp(path, b->opt->output, prefix) != 0)
+                continue;
+            path += prefix;
+            while (*path == '/')
+                path++;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                hrefs = cli_realloc(hrefs, cap * sizeof *hrefs);
+                docs = cli_realloc(docs, cap * sizeof *docs);
+            }
+            hrefs[n] = path;
+            docs[n] = j->docs[k];
+            n++;
+        }
+    }
+    char *data = NULL;
+    size_t len = 0;
+    ac_error err;
+    char *path = cli_path_join(b->opt->output, "index.html");
+    size_t before = b->run_diags.count;
+    if (ac_html_index(b->ctx, hrefs, docs, n, &data, &len, &err) != AC_OK) {
+        cli_diags_add_error(&b->run_diags, &err, true, path);
+    } else {
+        char *why = NULL;
+        cli_write_result r =
+            cli_write_output(path, data, len, b->opt->force, false, &why);
+        if (r == CLI_WRITE_FAILED)
+            cli_diags_add(&b->run_diags, true, path, 0, 0, "%s", why);
+        else if (r == CLI_EXISTS)
+            cli_diags_add(&b->run_diags, true, path, 0, 0,
+                          "exists with other contents: use --force to "
+                          "replace it");
+        free(why);
+    }
+    print_diags(b, &b->run_diags, before);
+    free(data);
+    free(path);
+    free(hrefs);
+    free(docs);
+}
+
 int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
 {
     batch b = {.opt = opt, .count = inputs->count};
@@ -860,6 +937,8 @@ int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
         run_threads(&b, threads);
     if (opt->mode == CLI_TO_BUNDLE)
         finish_bundle(&b);
+    if (wants_index(&b))
+        write_index(&b);
     progress_clear(&b);
 
     double seconds = cli_now() - b.start;
