@@ -195,6 +195,46 @@ ac_status acp_check_string(const char *s, size_t len, const char *what,
 /** Short printable description of the byte(s) at `s` for messages. */
 void acp_describe_byte(unsigned char c, char out[16]);
 
+/* ---- where a writer is (write_path.c) ---- */
+
+/** One step of the path from the fields to the value being written, kept
+ * on the writer's C stack so that an error can name where it is. */
+typedef struct acp_path_step {
+    const struct acp_path_step *parent;
+    const char *key; /* NULL: a list item */
+    size_t key_len;
+    size_t index;
+} acp_path_step;
+
+/**
+ * Render the path as a JSON pointer ("/tools/2", "" for the fields), built
+ * from the end backwards so that no recursion is needed; a path too long
+ * for `buf` keeps its last steps and starts with "...".
+ */
+void acp_path_text(const acp_path_step *step, char *buf, size_t size);
+
+/** What a piece of model text is, for messages. */
+typedef enum acp_text_kind {
+    ACP_TEXT_STRING,
+    ACP_TEXT_KEY, /* `step` is then the path of the map holding the key */
+    ACP_TEXT_INSTRUCTIONS
+} acp_text_kind;
+
+/** Name the place of a text: "the string at /tools/1", "the instructions",
+ * "a key of the fields", "a key of the map at /m". */
+void acp_text_place(const acp_path_step *step, acp_text_kind kind, char *what,
+                    size_t size);
+
+/**
+ * For writers: model strings are UTF-8 without NUL, but the API does not
+ * check strings built through it, so writers check before they write a file
+ * that could not be read back. Returns AC_OK or AC_ERR_ENCODING with the
+ * place named (acp_text_place).
+ */
+ac_status acp_check_text_at(const char *s, size_t len,
+                            const acp_path_step *step, acp_text_kind kind,
+                            ac_error *error);
+
 /* ---- numbers (locale-independent) ---- */
 
 /**

@@ -21,15 +21,6 @@
 #include "internal.h"
 #include "json_internal.h"
 
-/* One step of the path from the fields to the value being written, kept on
- * the C stack so that an error can name where it is ("/tools/2"). */
-typedef struct path_step {
-    const struct path_step *parent;
-    const char *key; /* NULL: a list item */
-    size_t key_len;
-    size_t index;
-} path_step;
-
 typedef struct json_writer {
     ac_context *ctx;
     ac_buf *out;
@@ -39,81 +30,17 @@ typedef struct json_writer {
                           collection: the array) */
 } json_writer;
 
-/* Render the path as a JSON pointer ("/tools/2", "" for the fields). Built
- * from the end backwards so that no recursion is needed; a path too long
- * for `buf` keeps its last steps and starts with "...". */
-static void path_text(const path_step *step, char *buf, size_t size)
-{
-    size_t at = size - 1;
-    bool cut = false;
-    buf[at] = '\0';
-    for (; step && !cut; step = step->parent) {
-        char num[24];
-        const char *seg = step->key;
-        size_t n = step->key_len;
-        if (!seg) {
-            n = (size_t)snprintf(num, sizeof num, "%zu", step->index);
-            seg = num;
-        }
-        /* JSON pointer escapes: '~' as "~0", '/' as "~1". */
-        size_t need = 1;
-        for (size_t i = 0; i < n; i++)
-            need += (seg[i] == '~' || seg[i] == '/') ? 2 : 1;
-        if (need > at - 3) {
-            cut = true;
-            break;
-        }
-        for (size_t i = n; i > 0; i--) {
-            char c = seg[i - 1];
-            if (step->key && (c == '~' || c == '/')) {
-                buf[--at] = c == '~' ? '0' : '1';
-                buf[--at] = '~';
-            } else {
-                buf[--at] = c;
-            }
-        }
-        buf[--at] = '/';
-    }
-    if (cut) {
-        buf[--at] = '.';
-        buf[--at] = '.';
-        buf[--at] = '.';
-    }
-    memmove(buf, buf + at, size - at);
-}
-
 static ac_status fail_nomem(json_writer *w)
 {
     return acp_error_set(w->error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
                          "out of memory");
 }
 
-/* What check_text checks. */
-typedef enum text_kind { TEXT_STRING, TEXT_KEY, TEXT_INSTRUCTIONS } text_kind;
-
-/*
- * Model strings are UTF-8 without NUL; the API does not check strings built
- * through it, so the writer does rather than write broken JSON. `step` is
- * the string's path; for a key, the path of the map holding it.
- */
+/* Model text the readers would refuse is not written (write_path.c). */
 static ac_status check_text(json_writer *w, const char *s, size_t len,
-                            const path_step *step, text_kind kind)
+                            const acp_path_step *step, acp_text_kind kind)
 {
-    size_t bad;
-    bool is_nul;
-    if (acp_utf8_check(s, len, &bad, &is_nul))
-        return AC_OK;
-    char what[200];
-    char path[160];
-    path_text(step, path, sizeof path);
-    if (kind == TEXT_INSTRUCTIONS)
-        snprintf(what, sizeof what, "the instructions");
-    else if (kind == TEXT_KEY && !step)
-        snprintf(what, sizeof what, "a key of the fields");
-    else
-        snprintf(what, sizeof what, "%s at %s",
-                 kind == TEXT_KEY ? "a key of the map" : "the string", path);
-    return acp_check_string(s, len, what, w->error);
+    return acp_check_text_at(s, len, step, kind, w->error);
 }
 
 /* Append a JSON string: runs of bytes that need no escape go in one
@@ -187,13 +114,14 @@ static ac_status put_indent(ac_buf *out, size_t level)
 }
 
 static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
-                             const path_step *step);
+                             const acp_path_step *step);
 
 /* "key": value, for an entry of a map whose entries are at `level`. */
 static ac_status write_entry(json_writer *w, const acp_entry *e, size_t level,
-                             const path_step *step)
+                             const acp_path_step *step)
 {
-    ac_status st = check_text(w, e->key, e->key_len, step->parent, TEXT_KEY);
+    ac_status st =
+        check_text(w, e->key, e->key_len, step->parent, ACP_TEXT_KEY);
     if (st != AC_OK)
         return st;
     st = put_indent(w->out, level);
@@ -209,14 +137,14 @@ static ac_status write_entry(json_writer *w, const acp_entry *e, size_t level,
 /* A list or a map held by a container at `level`: its items go one level
  * deeper, the closing bracket at `level`. */
 static ac_status write_container(json_writer *w, const ac_value *v,
-                                 size_t level, const path_step *step)
+                                 size_t level, const acp_path_step *step)
 {
     bool is_map = v->type == AC_MAP;
     size_t n = is_map ? v->u.map.len : v->u.list.len;
     ac_status st;
     if (level + 1 - w->level_base > w->max_depth) {
         char path[160];
-        path_text(step, path, sizeof path);
+        acp_path_text(step, path, sizeof path);
         return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
                              "nesting deeper than the %s limit (%llu) at %s",
                              ac_limit_name(AC_LIMIT_DEPTH),
@@ -229,7 +157,7 @@ static ac_status write_container(json_writer *w, const ac_value *v,
     if (ac_buf_append(w->out, is_map ? "{\n" : "[\n", 2) != AC_OK)
         return fail_nomem(w);
     for (size_t i = 0; i < n; i++) {
-        path_step child = {step, NULL, 0, i};
+        acp_path_step child = {step, NULL, 0, i};
         if (is_map) {
             const acp_entry *e = &v->u.map.entries[i];
             child.key = e->key;
@@ -256,7 +184,7 @@ static ac_status write_container(json_writer *w, const ac_value *v,
 /* Write `v`, held by a container at `level` (the top object is level 1),
  * at the current place of the output (the indent is written already). */
 static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
-                             const path_step *step)
+                             const acp_path_step *step)
 {
     char num[32];
     ac_status st = AC_OK;
@@ -276,7 +204,7 @@ static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
     case AC_NUMBER: {
         if (!(v->u.d - v->u.d == 0.0)) {
             char path[160];
-            path_text(step, path, sizeof path);
+            acp_path_text(step, path, sizeof path);
             return acp_error_set(w->error, AC_ERR_ARGUMENT, "agentconv", 0, 0,
                                  -1, "not a finite number at %s", path);
         }
@@ -285,7 +213,7 @@ static ac_status write_value(json_writer *w, const ac_value *v, size_t level,
         break;
     }
     case AC_STRING:
-        st = check_text(w, v->u.str.s, v->u.str.len, step, TEXT_STRING);
+        st = check_text(w, v->u.str.s, v->u.str.len, step, ACP_TEXT_STRING);
         if (st != AC_OK)
             return st;
         st = put_string(w->out, v->u.str.s, v->u.str.len);
@@ -317,7 +245,7 @@ static ac_status write_agent(json_writer *w, const ac_doc *doc, size_t level)
         return fail_nomem(w);
     for (size_t i = 0; i < n; i++) {
         const acp_entry *e = &fields->u.map.entries[i];
-        path_step step = {NULL, e->key, e->key_len, 0};
+        acp_path_step step = {NULL, e->key, e->key_len, 0};
         st = write_entry(w, e, level + 1, &step);
         if (st != AC_OK)
             return st;
@@ -327,7 +255,7 @@ static ac_status write_agent(json_writer *w, const ac_doc *doc, size_t level)
     }
     if (has_instructions) {
         st = check_text(w, doc->instructions, doc->instructions_len, NULL,
-                        TEXT_INSTRUCTIONS);
+                        ACP_TEXT_INSTRUCTIONS);
         if (st != AC_OK)
             return st;
         st = put_indent(w->out, level + 1);

@@ -36,15 +36,6 @@
 #include "internal.h"
 #include "xml_internal.h"
 
-/* One step of the path from the fields to the value being written, kept on
- * the C stack so that an error can name where it is ("/tools/2"). */
-typedef struct path_step {
-    const struct path_step *parent;
-    const char *key; /* NULL: a list item */
-    size_t key_len;
-    size_t index;
-} path_step;
-
 typedef struct xml_writer {
     ac_context *ctx;
     ac_error *error;
@@ -57,56 +48,11 @@ typedef struct xml_writer {
     uint64_t indent_base;
 } xml_writer;
 
-/* Render the path as a JSON pointer ("/tools/2", "" for the fields): the
- * same notation the json writer uses. Built from the end backwards; a path
- * too long for `buf` keeps its last steps and starts with "...". */
-static void path_text(const path_step *step, char *buf, size_t size)
-{
-    size_t at = size - 1;
-    bool cut = false;
-    buf[at] = '\0';
-    for (; step; step = step->parent) {
-        char num[24];
-        const char *seg = step->key;
-        size_t n = step->key_len;
-        if (!seg) {
-            n = (size_t)snprintf(num, sizeof num, "%zu", step->index);
-            seg = num;
-        }
-        size_t need = 1;
-        for (size_t i = 0; i < n; i++)
-            need += (step->key && (seg[i] == '~' || seg[i] == '/')) ? 2 : 1;
-        if (need + 3 > at) {
-            cut = true;
-            break;
-        }
-        for (size_t i = n; i > 0; i--) {
-            char c = seg[i - 1];
-            if (step->key && (c == '~' || c == '/')) {
-                buf[--at] = c == '~' ? '0' : '1';
-                buf[--at] = '~';
-            } else {
-                buf[--at] = c;
-            }
-        }
-        buf[--at] = '/';
-    }
-    if (cut) {
-        buf[--at] = '.';
-        buf[--at] = '.';
-        buf[--at] = '.';
-    }
-    memmove(buf, buf + at, size - at);
-}
-
 static ac_status fail_nomem(xml_writer *w)
 {
     return acp_error_set(w->error, AC_ERR_NOMEM, "agentconv", 0, 0, -1,
                          "out of memory");
 }
-
-/* What check_text checks. */
-typedef enum text_kind { TEXT_STRING, TEXT_KEY, TEXT_INSTRUCTIONS } text_kind;
 
 /*
  * Model strings are UTF-8 without NUL; the API does not check strings built
@@ -115,25 +61,13 @@ typedef enum text_kind { TEXT_STRING, TEXT_KEY, TEXT_INSTRUCTIONS } text_kind;
  * holding it. libxml2 counts text in an int: longer strings are refused.
  */
 static ac_status check_text(xml_writer *w, const char *s, size_t len,
-                            const path_step *step, text_kind kind)
+                            const acp_path_step *step, acp_text_kind kind)
 {
+    ac_status st = acp_check_text_at(s, len, step, kind, w->error);
+    if (st != AC_OK || len < INT_MAX - 1)
+        return st;
     char what[200];
-    char path[160];
-    size_t bad;
-    bool is_nul;
-    bool ok = acp_utf8_check(s, len, &bad, &is_nul);
-    if (ok && len < INT_MAX - 1)
-        return AC_OK;
-    path_text(step, path, sizeof path);
-    if (kind == TEXT_INSTRUCTIONS)
-        snprintf(what, sizeof what, "the instructions");
-    else if (kind == TEXT_KEY && !step)
-        snprintf(what, sizeof what, "a key of the fields");
-    else
-        snprintf(what, sizeof what, "%s at %s",
-                 kind == TEXT_KEY ? "a key of the map" : "the string", path);
-    if (!ok)
-        return acp_check_string(s, len, what, w->error);
+    acp_text_place(step, kind, what, sizeof what);
     return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
                          "%s is %zu bytes long, more than libxml2 can write",
                          what, len);
@@ -402,15 +336,16 @@ static ac_status add_scalar(xml_writer *w, xmlNodePtr elem, const char *type,
 }
 
 static ac_status write_value(xml_writer *w, xmlNodePtr elem, const ac_value *v,
-                             uint64_t holder_depth, const path_step *step);
+                             uint64_t holder_depth, const acp_path_step *step);
 
 /* An entry of a map as a child element of `parent`. */
 static ac_status write_entry(xml_writer *w, xmlNodePtr parent,
                              const acp_entry *e, uint64_t holder_depth,
-                             const path_step *step)
+                             const acp_path_step *step)
 {
     static const char hex[] = "0123456789abcdef";
-    ac_status st = check_text(w, e->key, e->key_len, step->parent, TEXT_KEY);
+    ac_status st =
+        check_text(w, e->key, e->key_len, step->parent, ACP_TEXT_KEY);
     if (st != AC_OK)
         return st;
     bool hexed = has_forbidden(e->key, e->key_len);
@@ -444,7 +379,7 @@ static ac_status write_entry(xml_writer *w, xmlNodePtr parent,
  * `depth` levels, the end tag by one level less. */
 static ac_status write_container(xml_writer *w, xmlNodePtr elem,
                                  const ac_value *v, uint64_t depth,
-                                 const path_step *step)
+                                 const acp_path_step *step)
 {
     bool is_map = v->type == AC_MAP;
     size_t n = is_map ? v->u.map.len : v->u.list.len;
@@ -454,14 +389,14 @@ static ac_status write_container(xml_writer *w, xmlNodePtr elem,
         return st;
     if (depth > w->max_depth) {
         char path[160];
-        path_text(step, path, sizeof path);
+        acp_path_text(step, path, sizeof path);
         return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
                              "nesting deeper than the %s limit (%llu) at %s",
                              ac_limit_name(AC_LIMIT_DEPTH),
                              (unsigned long long)w->max_depth, path);
     }
     for (size_t i = 0; i < n && st == AC_OK; i++) {
-        path_step child = {step, NULL, 0, i};
+        acp_path_step child = {step, NULL, 0, i};
         st = add_indent(w, elem, depth);
         if (st != AC_OK)
             break;
@@ -484,7 +419,7 @@ static ac_status write_container(xml_writer *w, xmlNodePtr elem,
 /* The type attribute and the content of `elem` for `v`, held by a
  * container at `holder_depth` (the fields are at depth 1). */
 static ac_status write_value(xml_writer *w, xmlNodePtr elem, const ac_value *v,
-                             uint64_t holder_depth, const path_step *step)
+                             uint64_t holder_depth, const acp_path_step *step)
 {
     char num[32];
     int n;
@@ -501,14 +436,14 @@ static ac_status write_value(xml_writer *w, xmlNodePtr elem, const ac_value *v,
     case AC_NUMBER:
         if (!(v->u.d - v->u.d == 0.0)) {
             char path[160];
-            path_text(step, path, sizeof path);
+            acp_path_text(step, path, sizeof path);
             return acp_error_set(w->error, AC_ERR_ARGUMENT, "agentconv", 0, 0,
                                  -1, "not a finite number at %s", path);
         }
         n = acp_format_number(w->ctx, v->u.d, num);
         return add_scalar(w, elem, "number", num, (size_t)n);
     case AC_STRING:
-        st = check_text(w, v->u.str.s, v->u.str.len, step, TEXT_STRING);
+        st = check_text(w, v->u.str.s, v->u.str.len, step, ACP_TEXT_STRING);
         if (st != AC_OK)
             return st;
         return add_string(w, elem, v->u.str.s, v->u.str.len);
@@ -525,7 +460,7 @@ static ac_status write_instructions(xml_writer *w, xmlNodePtr root,
                                     const ac_doc *doc)
 {
     ac_status st = check_text(w, doc->instructions, doc->instructions_len, NULL,
-                              TEXT_INSTRUCTIONS);
+                              ACP_TEXT_INSTRUCTIONS);
     if (st != AC_OK)
         return st;
     size_t len = doc->instructions_len + 1;
@@ -616,7 +551,7 @@ static ac_status write_agent(xml_writer *w, xmlNodePtr agent, const ac_doc *doc)
                              "is reserved for the instructions text");
     for (size_t i = 0; i < n && st == AC_OK; i++) {
         const acp_entry *e = &fields->u.map.entries[i];
-        path_step step = {NULL, e->key, e->key_len, 0};
+        acp_path_step step = {NULL, e->key, e->key_len, 0};
         st = add_indent(w, agent, 1);
         if (st == AC_OK)
             st = write_entry(w, agent, e, 1, &step);
