@@ -43,15 +43,6 @@
 #include "html_internal.h"
 #include "internal.h"
 
-/* One step of the path from the fields to the value being written, kept on
- * the C stack so that an error can name where it is ("/tools/2"). */
-typedef struct path_step {
-    const struct path_step *parent;
-    const char *key; /* NULL: a list item */
-    size_t key_len;
-    size_t index;
-} path_step;
-
 typedef struct html_writer {
     ac_context *ctx;
     ac_buf *out;
@@ -61,53 +52,6 @@ typedef struct html_writer {
 } html_writer;
 
 /* ---- errors ---- */
-
-/* The last steps of the path that fit, as a JSON pointer ("/tools/2"; ""
- * for the fields themselves), "..." in front when steps were left out. */
-#define PATH_STEPS 12
-
-static void path_text(const path_step *step, char *buf, size_t size)
-{
-    const path_step *chain[PATH_STEPS];
-    size_t n = 0;
-    bool cut = false;
-    for (; step; step = step->parent) {
-        if (n == PATH_STEPS) {
-            cut = true;
-            break;
-        }
-        chain[n++] = step;
-    }
-    int used = snprintf(buf, size, "%s", cut ? "..." : "");
-    while (n > 0 && used >= 0 && (size_t)used < size) {
-        const path_step *s = chain[--n];
-        char seg[64];
-        if (s->key) {
-            /* At most 48 bytes of a key, cut between characters. */
-            size_t k = s->key_len;
-            if (k > 48) {
-                k = 48;
-                while (k > 0 && ((unsigned char)s->key[k] & 0xc0) == 0x80)
-                    k--;
-            }
-            snprintf(seg, sizeof seg, "%.*s", (int)k, s->key);
-        } else
-            snprintf(seg, sizeof seg, "%zu", s->index);
-        /* JSON pointer escapes ('~' as "~0", '/' as "~1") for keys. */
-        char esc[130];
-        size_t k = 0;
-        for (const char *c = seg; *c; c++) {
-            if (s->key && (*c == '~' || *c == '/')) {
-                esc[k++] = '~';
-                esc[k++] = *c == '~' ? '0' : '1';
-            } else {
-                esc[k++] = *c;
-            }
-        }
-        esc[k] = '\0';
-        used += snprintf(buf + used, size - (size_t)used, "/%s", esc);
-    }
-}
 
 static ac_status fail_nomem(html_writer *w)
 {
@@ -124,57 +68,37 @@ static void entry_text(const html_writer *w, char *buf, size_t size)
         buf[0] = '\0';
 }
 
-/* What check_text checks. */
-typedef enum text_kind {
-    TEXT_STRING,
-    TEXT_KEY,
-    TEXT_INSTRUCTIONS,
-    TEXT_HREF
-} text_kind;
-
 /*
  * Model strings are UTF-8 without NUL; the API does not check strings built
- * through it, so the writer does. `step` is the string's path; for a key,
- * the path of the map holding it.
+ * through it, so the writer does (write_path.c). `step` is the string's
+ * path; for a key, the path of the map holding it. On an index page the
+ * message also names the entry; `href` says the text is an entry's href.
  */
 static ac_status check_text(html_writer *w, const char *s, size_t len,
-                            const path_step *step, text_kind kind)
+                            const acp_path_step *step, acp_text_kind kind,
+                            bool href)
 {
     size_t bad;
     bool is_nul;
     if (acp_utf8_check(s, len, &bad, &is_nul))
         return AC_OK;
-    char path[160];
+    char place[200];
     char entry[48];
-    char what[240];
-    path_text(step, path, sizeof path);
+    char what[260];
+    if (href)
+        snprintf(place, sizeof place, "the href");
+    else
+        acp_text_place(step, kind, place, sizeof place);
     entry_text(w, entry, sizeof entry);
-    switch (kind) {
-    case TEXT_INSTRUCTIONS:
-        snprintf(what, sizeof what, "the instructions%s", entry);
-        break;
-    case TEXT_HREF:
-        snprintf(what, sizeof what, "the href%s", entry);
-        break;
-    case TEXT_KEY:
-        if (!step)
-            snprintf(what, sizeof what, "a key of the fields%s", entry);
-        else
-            snprintf(what, sizeof what, "a key of the map at %s%s", path,
-                     entry);
-        break;
-    case TEXT_STRING:
-        snprintf(what, sizeof what, "the string at %s%s", path, entry);
-        break;
-    }
+    snprintf(what, sizeof what, "%s%s", place, entry);
     return acp_check_string(s, len, what, w->error);
 }
 
-static ac_status fail_depth(html_writer *w, const path_step *step)
+static ac_status fail_depth(html_writer *w, const acp_path_step *step)
 {
     char path[160];
     char entry[48];
-    path_text(step, path, sizeof path);
+    acp_path_text(step, path, sizeof path);
     entry_text(w, entry, sizeof entry);
     return acp_error_set(w->error, AC_ERR_LIMIT, "agentconv", 0, 0, -1,
                          "nesting deeper than the %s limit (%llu) at %s%s",
@@ -182,11 +106,11 @@ static ac_status fail_depth(html_writer *w, const path_step *step)
                          (unsigned long long)w->max_depth, path, entry);
 }
 
-static ac_status fail_not_finite(html_writer *w, const path_step *step)
+static ac_status fail_not_finite(html_writer *w, const acp_path_step *step)
 {
     char path[160];
     char entry[48];
-    path_text(step, path, sizeof path);
+    acp_path_text(step, path, sizeof path);
     entry_text(w, entry, sizeof entry);
     return acp_error_set(w->error, AC_ERR_ARGUMENT, "agentconv", 0, 0, -1,
                          "not a finite number at %s%s", path, entry);
@@ -431,12 +355,12 @@ static ac_status put_type(html_writer *w, const ac_value *v)
 }
 
 static ac_status put_value(html_writer *w, const ac_value *v, uint64_t depth,
-                           const path_step *step);
+                           const acp_path_step *step);
 
 /* A non-empty list as <ul>, a non-empty map as a table of key and value;
  * `depth` is the nesting of the container holding `v` (the fields are 1). */
 static ac_status put_container(html_writer *w, const ac_value *v,
-                               uint64_t depth, const path_step *step)
+                               uint64_t depth, const acp_path_step *step)
 {
     bool is_map = v->type == AC_MAP;
     size_t n = is_map ? v->u.map.len : v->u.list.len;
@@ -447,12 +371,12 @@ static ac_status put_container(html_writer *w, const ac_value *v,
     ac_status st = put_str(w, is_map ? "<table class=\"map\">\n<tbody>\n"
                                      : "<ul class=\"list\">\n");
     for (size_t i = 0; i < n && st == AC_OK; i++) {
-        path_step child = {step, NULL, 0, i};
+        acp_path_step child = {step, NULL, 0, i};
         if (is_map) {
             const acp_entry *e = &v->u.map.entries[i];
             child.key = e->key;
             child.key_len = e->key_len;
-            st = check_text(w, e->key, e->key_len, step, TEXT_KEY);
+            st = check_text(w, e->key, e->key_len, step, ACP_TEXT_KEY, false);
             if (st == AC_OK)
                 st = put_str(w, "<tr><th scope=\"row\">");
             if (st == AC_OK)
@@ -477,7 +401,7 @@ static ac_status put_container(html_writer *w, const ac_value *v,
 }
 
 static ac_status put_value(html_writer *w, const ac_value *v, uint64_t depth,
-                           const path_step *step)
+                           const acp_path_step *step)
 {
     char num[32];
     ac_status st;
@@ -494,7 +418,8 @@ static ac_status put_value(html_writer *w, const ac_value *v, uint64_t depth,
             return fail_not_finite(w, step);
         return put_code(w, "num", num, (size_t)number_text(w, v, num));
     case AC_STRING:
-        st = check_text(w, v->u.str.s, v->u.str.len, step, TEXT_STRING);
+        st = check_text(w, v->u.str.s, v->u.str.len, step, ACP_TEXT_STRING,
+                        false);
         if (st != AC_OK)
             return st;
         if (v->u.str.len == 0)
@@ -526,8 +451,8 @@ static ac_status put_fields(html_writer *w, const ac_value *fields)
                               "</thead>\n<tbody>\n");
     for (size_t i = 0; i < n && st == AC_OK; i++) {
         const acp_entry *e = &fields->u.map.entries[i];
-        path_step step = {NULL, e->key, e->key_len, 0};
-        st = check_text(w, e->key, e->key_len, NULL, TEXT_KEY);
+        acp_path_step step = {NULL, e->key, e->key_len, 0};
+        st = check_text(w, e->key, e->key_len, NULL, ACP_TEXT_KEY, false);
         if (st == AC_OK)
             st = put_str(w, "<tr><th scope=\"row\">");
         if (st == AC_OK)
@@ -771,18 +696,18 @@ static ac_status html_write(ac_context *ctx, const ac_format *format,
                              "is reserved for the instructions text");
     const ac_value *name = string_field(fields, "name");
     const ac_value *description = string_field(fields, "description");
-    path_step name_step = {NULL, "name", 4, 0};
-    path_step description_step = {NULL, "description", 11, 0};
+    acp_path_step name_step = {NULL, "name", 4, 0};
+    acp_path_step description_step = {NULL, "description", 11, 0};
     ac_status st = AC_OK;
     if (name)
         st = check_text(&w, name->u.str.s, name->u.str.len, &name_step,
-                        TEXT_STRING);
+                        ACP_TEXT_STRING, false);
     if (st == AC_OK && description)
         st = check_text(&w, description->u.str.s, description->u.str.len,
-                        &description_step, TEXT_STRING);
+                        &description_step, ACP_TEXT_STRING, false);
     if (st == AC_OK && doc->instructions_len > 0)
         st = check_text(&w, doc->instructions, doc->instructions_len, NULL,
-                        TEXT_INSTRUCTIONS);
+                        ACP_TEXT_INSTRUCTIONS, false);
     if (st != AC_OK)
         return st;
 
@@ -849,7 +774,7 @@ const ac_format acp_format_html = {
  * of the container holding `v` (the fields are 1).
  */
 static ac_status put_compact(html_writer *w, const ac_value *v, uint64_t depth,
-                             const path_step *step)
+                             const acp_path_step *step)
 {
     char num[32];
     ac_status st = AC_OK;
@@ -865,7 +790,8 @@ static ac_status put_compact(html_writer *w, const ac_value *v, uint64_t depth,
             return fail_not_finite(w, step);
         return put(w, num, (size_t)number_text(w, v, num));
     case AC_STRING:
-        st = check_text(w, v->u.str.s, v->u.str.len, step, TEXT_STRING);
+        st = check_text(w, v->u.str.s, v->u.str.len, step, ACP_TEXT_STRING,
+                        false);
         if (st == AC_OK)
             st = put_text(w, v->u.str.s, v->u.str.len, true);
         return st;
@@ -881,7 +807,7 @@ static ac_status put_compact(html_writer *w, const ac_value *v, uint64_t depth,
     if (nested)
         st = put_str(w, is_map ? "{" : "[");
     for (size_t i = 0; i < n && st == AC_OK; i++) {
-        path_step child = {step, NULL, 0, i};
+        acp_path_step child = {step, NULL, 0, i};
         const ac_value *item;
         if (i > 0)
             st = put_str(w, ", ");
@@ -891,7 +817,8 @@ static ac_status put_compact(html_writer *w, const ac_value *v, uint64_t depth,
             child.key_len = e->key_len;
             item = e->value;
             if (st == AC_OK)
-                st = check_text(w, e->key, e->key_len, step, TEXT_KEY);
+                st = check_text(w, e->key, e->key_len, step, ACP_TEXT_KEY,
+                                false);
             if (st == AC_OK)
                 st = put_text(w, e->key, e->key_len, true);
             if (st == AC_OK)
@@ -910,11 +837,11 @@ static ac_status put_compact(html_writer *w, const ac_value *v, uint64_t depth,
 /* The first line of a description, cut to INDEX_DESCRIPTION_CHARS
  * characters, "…" at the end when anything was left out. */
 static ac_status put_summary(html_writer *w, const ac_value *v,
-                             const path_step *step)
+                             const acp_path_step *step)
 {
     const char *s = v->u.str.s;
     size_t len = v->u.str.len;
-    ac_status st = check_text(w, s, len, step, TEXT_STRING);
+    ac_status st = check_text(w, s, len, step, ACP_TEXT_STRING, false);
     if (st != AC_OK)
         return st;
     size_t end = 0;
@@ -957,7 +884,7 @@ static ac_status put_compact_cell(html_writer *w, const ac_value *fields,
                                   const char *key)
 {
     const ac_value *v = ac_map_get(fields, key);
-    path_step step = {NULL, key, strlen(key), 0};
+    acp_path_step step = {NULL, key, strlen(key), 0};
     ac_status st = put_str(w, "<td>");
     if (st == AC_OK && v)
         st = put_compact(w, v, 1, &step);
@@ -977,17 +904,18 @@ static ac_status put_index_row(html_writer *w, const acp_html_entry *e)
                              "the href of index entry %zu is %s", w->entry,
                              e->href[0] ? "absolute" : "empty");
     size_t href_len = strlen(e->href);
-    ac_status st = check_text(w, e->href, href_len, NULL, TEXT_HREF);
+    ac_status st =
+        check_text(w, e->href, href_len, NULL, ACP_TEXT_STRING, true);
     if (st != AC_OK)
         return st;
     const ac_value *fields = e->doc->fields;
     const ac_value *name = string_field(fields, "name");
     const ac_value *description = ac_map_get(fields, "description");
-    path_step name_step = {NULL, "name", 4, 0};
-    path_step description_step = {NULL, "description", 11, 0};
+    acp_path_step name_step = {NULL, "name", 4, 0};
+    acp_path_step description_step = {NULL, "description", 11, 0};
     if (name)
         st = check_text(w, name->u.str.s, name->u.str.len, &name_step,
-                        TEXT_STRING);
+                        ACP_TEXT_STRING, false);
     if (st == AC_OK)
         st = put_str(w, "<tr><td><a href=\"");
     if (st == AC_OK)
