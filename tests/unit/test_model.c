@@ -1070,6 +1070,41 @@ static void check_utf8_bad(const char *s, size_t len, size_t want_bad,
     assert_int_equal(is_nul, want_nul);
 }
 
+/* The word-at-a-time fast path of acp_utf8_check: a fault at every offset
+ * of a long ASCII text, and at every alignment, is found where it is. */
+static void test_utf8_check_every_offset(void **state)
+{
+    (void)state;
+    char text[67];
+    for (size_t start = 0; start < 3; start++) {
+        for (size_t at = start; at < sizeof text; at++) {
+            static const unsigned char faults[] = {0x00, 0xff, 0x80, 0xc0};
+            for (size_t f = 0; f < sizeof faults; f++) {
+                memset(text, 'a', sizeof text);
+                text[at] = (char)faults[f];
+                size_t bad = 12345;
+                bool is_nul = false;
+                assert_false(acp_utf8_check(text + start, sizeof text - start,
+                                            &bad, &is_nul));
+                assert_int_equal(bad, at - start);
+                assert_int_equal(is_nul, faults[f] == 0);
+            }
+        }
+        memset(text, 'a', sizeof text);
+        size_t bad = 0;
+        bool is_nul = false;
+        assert_true(
+            acp_utf8_check(text + start, sizeof text - start, &bad, &is_nul));
+    }
+    /* A valid multibyte character between ASCII runs. */
+    const char mixed[] = "aaaaaaaaaaaaaaa\xc3\xa9"
+                         "aaaaaaaaaaaaaaaa\xe2\x82\xac"
+                         "aaaaaaa";
+    size_t bad = 0;
+    bool is_nul = false;
+    assert_true(acp_utf8_check(mixed, sizeof mixed - 1, &bad, &is_nul));
+}
+
 static void test_utf8_check(void **state)
 {
     (void)state;
@@ -1241,6 +1276,7 @@ int main(void)
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_number_locale_independent),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_check_every_offset),
         cmocka_unit_test(test_line_column),
         cmocka_unit_test(test_check_text),
         cmocka_unit_test(test_ascii_helpers),
