@@ -94,9 +94,10 @@ static void print_help(void)
     fputs(
         "Usage: agentconv [OPTION]... FILE|DIR...\n"
         "Convert AI agent definitions between forms: markdown with YAML front\n"
-        "matter (md), JSON (json), YAML (yaml) and XML (xml); --list-formats\n"
-        "shows them. FILE '-' is standard input. A DIR is walked for agent\n"
-        "files (markdown by default) and mirrored under -o DIR.\n"
+        "matter (md), JSON (json), YAML (yaml) and XML (xml), and write\n"
+        "them as HTML pages (html); --list-formats shows them. FILE '-' is\n"
+        "standard input. A DIR is walked for agent files (markdown by\n"
+        "default) and mirrored under -o DIR.\n"
         "\n"
         "  -t, --to FORMAT      form to write (required unless --check)\n"
         "  -f, --from FORMAT    form to read (default: from the file name,\n"
