@@ -175,8 +175,8 @@ static bool same_bytes(int fd, const char *data, size_t len)
 
 /* What is at `path` now: -1 on an error (in `*why`), else 0 with `*exists`,
  * `*unchanged` and the mode a replacement keeps. */
-static int look_at(const char *path, const char *data, size_t len, bool *exists,
-                   bool *unchanged, mode_t *mode, char **why)
+static int look_at(const char *path, const char *data, size_t len, bool force,
+                   bool *exists, bool *unchanged, mode_t *mode, char **why)
 {
     *exists = false;
     *unchanged = false;
@@ -201,6 +201,11 @@ static int look_at(const char *path, const char *data, size_t len, bool *exists,
     }
     int saved = errno;
     struct stat st;
+    /* Without --force, a name that open() could not follow (a broken
+     * link) is refused by the rename without replacement anyway: the
+     * lstat() is only needed to replace it. */
+    if (saved == ENOENT && !force)
+        return 0;
     if (lstat(path, &st) == 0) {
         /* A broken link, or a file we may not read: it is there. */
         *exists = true;
@@ -244,6 +249,27 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* Create a temporary file in `dir` ("" for the current folder) that no
+ * other process or thread has: O_EXCL on a name made of the process id and
+ * a counter, tried again on a clash. Returns the descriptor with the name
+ * in `*tmp` (to free), or -1 with errno. */
+static int create_temp(const char *dir, mode_t mode, char **tmp)
+{
+    static _Atomic unsigned long counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned long n = ++counter;
+        free(*tmp);
+        *tmp = cli_format("%s%s.agentconv-%ld-%lu", dir,
+                          dir[0] == '\0' || strcmp(dir, "/") == 0 ? "" : "/",
+                          (long)getpid(), n);
+        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 cli_write_result cli_write_output(const char *path, const char *data,
                                   size_t len, bool force, bool dry_run,
                                   char **why)
@@ -251,7 +277,7 @@ cli_write_result cli_write_output(const char *path, const char *data,
     *why = NULL;
     bool exists, unchanged;
     mode_t mode = new_file_mode;
-    if (look_at(path, data, len, &exists, &unchanged, &mode, why) != 0)
+    if (look_at(path, data, len, force, &exists, &unchanged, &mode, why) != 0)
         return CLI_WRITE_FAILED;
     if (unchanged)
         return CLI_UNCHANGED;
@@ -261,23 +287,28 @@ cli_write_result cli_write_output(const char *path, const char *data,
         return exists ? CLI_REPLACED : CLI_WRITTEN;
 
     char *dir = dir_part(path);
-    if (make_dirs(dir, why) != 0) {
-        free(dir);
-        return CLI_WRITE_FAILED;
+    char *tmp = NULL;
+    int fd = create_temp(dir, exists ? 0600 : mode, &tmp);
+    if (fd < 0 && errno == ENOENT) {
+        /* The folder is not there yet: make it, then try again. */
+        if (make_dirs(dir, why) != 0) {
+            free(dir);
+            free(tmp);
+            return CLI_WRITE_FAILED;
+        }
+        fd = create_temp(dir, exists ? 0600 : mode, &tmp);
     }
-    char *tmp = dir[0] ? cli_format("%s%s.agentconv-XXXXXX", dir,
-                                    strcmp(dir, "/") == 0 ? "" : "/")
-                       : cli_strdup(".agentconv-XXXXXX");
     free(dir);
-    int fd = mkstemp(tmp);
     if (fd < 0) {
         *why =
             cli_format("cannot create a temporary file: %s", strerror(errno));
         free(tmp);
         return CLI_WRITE_FAILED;
     }
-    /* mkstemp makes the file 0600: give it what a new file would get. */
-    int rc = fchmod(fd, mode);
+    /* A new file was created with the mode a new file gets (open applies
+     * the umask); a replacement keeps the replaced file's mode, which the
+     * umask must not narrow. */
+    int rc = exists ? fchmod(fd, mode) : 0;
     if (rc == 0)
         rc = write_all(fd, data, len);
     int saved = errno;
