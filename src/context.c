@@ -170,6 +170,39 @@ static bool strict_leave(ac_context *ctx, const strict_scope *saved,
     return hit;
 }
 
+/* The end of a read or write: leave the strict scope; under strict mode a
+ * warning kept in it becomes the call's error; a failure without a message
+ * gets its status's. Returns the call's final status. */
+static ac_status strict_finish(ac_context *ctx, const strict_scope *scope,
+                               ac_status st, const char *source,
+                               ac_error *error)
+{
+    ac_error kept;
+    if (strict_leave(ctx, scope, &kept) && st == AC_OK) {
+        *error = kept;
+        return AC_ERR_STRICT;
+    }
+    if (st != AC_OK) {
+        if (error->text[0] == '\0')
+            acp_error_set(error, st, source, 0, 0, -1, "%s",
+                          ac_status_string(st));
+        error->status = st;
+    }
+    return st;
+}
+
+/* The input-size limit, checked before any reader runs. */
+static ac_status check_input_size(const ac_context *ctx, size_t len,
+                                  const char *source, ac_error *error)
+{
+    if (len <= ctx->limits[AC_LIMIT_INPUT_SIZE])
+        return AC_OK;
+    return acp_error_set(
+        error, AC_ERR_LIMIT, source, 0, 0, -1,
+        "input of %zu bytes exceeds the input-size limit (%llu bytes)", len,
+        (unsigned long long)ctx->limits[AC_LIMIT_INPUT_SIZE]);
+}
+
 ac_status ac_context_add_field_name(ac_context *ctx, const char *name)
 {
     if (!ctx || !name || !name[0])
@@ -320,12 +353,9 @@ ac_status ac_read(ac_context *ctx, const ac_format *format, const char *data,
         return acp_error_set(error, AC_ERR_ARGUMENT, source, 0, 0, -1,
                              "invalid argument");
     *out = NULL;
-    if (len > ctx->limits[AC_LIMIT_INPUT_SIZE])
-        return acp_error_set(
-            error, AC_ERR_LIMIT, source, 0, 0, -1,
-            "input of %zu bytes exceeds the input-size limit "
-            "(%llu bytes)",
-            len, (unsigned long long)ctx->limits[AC_LIMIT_INPUT_SIZE]);
+    ac_status limit = check_input_size(ctx, len, source, error);
+    if (limit != AC_OK)
+        return limit;
     if (!format) {
         format = ac_format_sniff(ctx, data ? data : "", len);
         if (!format)
@@ -341,21 +371,10 @@ ac_status ac_read(ac_context *ctx, const ac_format *format, const char *data,
     strict_enter(ctx, &scope);
     ac_status st =
         format->read(ctx, format, data ? data : "", len, source, out, error);
-    ac_error kept;
-    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
-        /* Strict mode: the first warning is the read's error. */
-        ac_doc_free(*out);
-        *out = NULL;
-        *error = kept;
-        return AC_ERR_STRICT;
-    }
+    st = strict_finish(ctx, &scope, st, source, error);
     if (st != AC_OK) {
         ac_doc_free(*out);
         *out = NULL;
-        if (error->text[0] == '\0')
-            acp_error_set(error, st, source, 0, 0, -1, "%s",
-                          ac_status_string(st));
-        error->status = st;
     }
     return st;
 }
@@ -471,30 +490,19 @@ ac_status ac_read_many(ac_context *ctx, const ac_format *format,
         *count = 1;
         return AC_OK;
     }
-    if (len > ctx->limits[AC_LIMIT_INPUT_SIZE])
-        return acp_error_set(
-            error, AC_ERR_LIMIT, source, 0, 0, -1,
-            "input of %zu bytes exceeds the input-size limit "
-            "(%llu bytes)",
-            len, (unsigned long long)ctx->limits[AC_LIMIT_INPUT_SIZE]);
+    ac_status limit = check_input_size(ctx, len, source, error);
+    if (limit != AC_OK)
+        return limit;
     memset(error, 0, sizeof *error);
     strict_scope scope;
     strict_enter(ctx, &scope);
     ac_status st = format->read_many(ctx, format, data ? data : "", len, source,
                                      docs, count, is_collection, error);
-    ac_error kept;
-    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
-        *error = kept;
-        st = AC_ERR_STRICT;
-    }
+    st = strict_finish(ctx, &scope, st, source, error);
     if (st != AC_OK) {
         ac_docs_free(*docs, *count);
         *docs = NULL;
         *count = 0;
-        if (error->text[0] == '\0')
-            acp_error_set(error, st, source, 0, 0, -1, "%s",
-                          ac_status_string(st));
-        error->status = st;
     }
     return st;
 }
@@ -546,19 +554,9 @@ static ac_status run_writer(ac_context *ctx, const ac_format *format,
     ac_status st =
         many ? format->write_many(ctx, format, docs, count, &buf, error)
              : format->write(ctx, format, doc, &buf, error);
-    ac_error kept;
-    if (strict_leave(ctx, &scope, &kept) && st == AC_OK) {
-        /* Strict mode: the first warning is the write's error. */
-        acp_buf_release(&buf);
-        *error = kept;
-        return AC_ERR_STRICT;
-    }
+    st = strict_finish(ctx, &scope, st, "agentconv", error);
     if (st != AC_OK) {
         acp_buf_release(&buf);
-        if (error->text[0] == '\0')
-            acp_error_set(error, st, "agentconv", 0, 0, -1, "%s",
-                          ac_status_string(st));
-        error->status = st;
         return st;
     }
     *out = acp_buf_detach(&buf, out_len);

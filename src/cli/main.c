@@ -378,9 +378,12 @@ static bool exists_not_directory(const char *path)
     return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-/* --check over the inputs (directories walked). */
-static int run_check(ac_context *ctx, options *opt, const ac_format *from,
-                     char *const *args, size_t nargs)
+/* The inputs named on the command line, directories walked with the
+ * --include and --exclude globs; `avoid` are paths the walk never takes. */
+static void expand_inputs(ac_context *ctx, const options *opt,
+                          const ac_format *from, const char **avoid,
+                          size_t avoid_count, char *const *args, size_t nargs,
+                          cli_inputs *inputs)
 {
     cli_walk_options wo = {
         .ctx = ctx,
@@ -389,9 +392,18 @@ static int run_check(ac_context *ctx, options *opt, const ac_format *from,
         .include_count = opt->include.count,
         .exclude = opt->exclude.items,
         .exclude_count = opt->exclude.count,
+        .avoid = avoid,
+        .avoid_count = avoid_count,
     };
+    cli_expand_inputs(&wo, args, nargs, inputs);
+}
+
+/* --check over the inputs (directories walked). */
+static int run_check(ac_context *ctx, options *opt, const ac_format *from,
+                     char *const *args, size_t nargs)
+{
     cli_inputs inputs = {0};
-    cli_expand_inputs(&wo, args, nargs, &inputs);
+    expand_inputs(ctx, opt, from, NULL, 0, args, nargs, &inputs);
     unsigned long failed = 0, skipped = 0, checked = 0;
     int rc = EXIT_OK;
     for (size_t i = 0; i < inputs.count; i++) {
@@ -492,18 +504,8 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
 
     /* The walk never takes what this run writes. */
     const char *avoid[2] = {opt->output, opt->report};
-    cli_walk_options wo = {
-        .ctx = ctx,
-        .from = from,
-        .include = opt->include.items,
-        .include_count = opt->include.count,
-        .exclude = opt->exclude.items,
-        .exclude_count = opt->exclude.count,
-        .avoid = avoid,
-        .avoid_count = 2,
-    };
     cli_inputs inputs = {0};
-    cli_expand_inputs(&wo, args, nargs, &inputs);
+    expand_inputs(ctx, opt, from, avoid, 2, args, nargs, &inputs);
     if (inputs.count == 0 && !opt->quiet)
         fputs("agentconv: warning: no agent files found in the directories "
               "given\n",
