@@ -67,6 +67,10 @@ ac_context *ac_context_new(void)
             return NULL;
         }
     }
+    if (acp_dialects_init(ctx) != AC_OK) {
+        ac_context_free(ctx);
+        return NULL;
+    }
     return ctx;
 }
 
@@ -78,6 +82,7 @@ void ac_context_free(ac_context *ctx)
     for (size_t i = 0; i < ctx->field_name_count; i++)
         free(ctx->field_names[i]);
     free(ctx->field_names);
+    acp_dialects_free(ctx);
     if (ctx->c_locale)
         freelocale(ctx->c_locale);
     free(ctx);

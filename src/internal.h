@@ -136,7 +136,30 @@ struct ac_context {
     ac_error strict_warning;
     char **field_names; /* more field names for the recovery (owned) */
     size_t field_name_count;
+    /* dialects (dialect.c) */
+    const ac_dialect **dialects;
+    size_t dialect_count;
+    size_t dialect_cap;
+    struct acp_model_spelling *models; /* ac_context_add_model (owned) */
+    size_t model_count;
 };
+
+/* ---- dialects (dialect.c) ---- */
+
+/** A model spelling added by ac_context_add_model. */
+typedef struct acp_model_spelling {
+    char *dialect;
+    char *name;
+    char *term;
+} acp_model_spelling;
+
+/** Add the built-in dialects to a new context. */
+ac_status acp_dialects_init(ac_context *ctx);
+/** Release what the context holds for dialects. */
+void acp_dialects_free(ac_context *ctx);
+
+extern const ac_dialect *const acp_builtin_dialects[];
+extern const size_t acp_builtin_dialect_count;
 
 /* ---- errors ---- */
 

@@ -31,4 +31,12 @@ ac_status acp_json_write_many(ac_context *ctx, const ac_format *format,
                               ac_doc *const *docs, size_t count, ac_buf *out,
                               ac_error *error);
 
+/**
+ * Read any JSON text (an object, an array or a scalar at the top) into a
+ * new value tree in `*out`, with the reader's checks and positions.
+ */
+ac_status acp_json_read_value(ac_context *ctx, const char *data, size_t len,
+                              const char *source, ac_value **out,
+                              ac_error *error);
+
 #endif /* AGENTCONV_JSON_INTERNAL_H */

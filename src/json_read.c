@@ -772,6 +772,25 @@ static ac_status read_agent(json_reader *r, json_t *j, ac_doc **out)
     return AC_OK;
 }
 
+/* Read any JSON text into a new value tree, with positions (the keyed
+ * collections of dialect.c). */
+ac_status acp_json_read_value(ac_context *ctx, const char *data, size_t len,
+                              const char *source, ac_value **out,
+                              ac_error *error)
+{
+    json_reader r;
+    json_t *root = NULL;
+    json_mark top;
+    *out = NULL;
+    ac_status st = json_load(&r, ctx, data, len, source, error, "a JSON value",
+                             &root, &top);
+    if (st != AC_OK)
+        return st;
+    st = read_value(&r, root, 0, out);
+    json_decref(root);
+    return st;
+}
+
 /* True when every item of the array is an object: an array of agents. */
 static bool all_objects(json_t *array)
 {

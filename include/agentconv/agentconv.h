@@ -607,6 +607,8 @@ AC_API size_t ac_doc_check(const ac_context *ctx, const ac_doc *doc,
                            const char *source, unsigned flags,
                            ac_diagnostic_fn fn, void *user);
 
+#include "agentconv/dialect.h"
+
 #ifdef __cplusplus
 }
 #endif

@@ -312,6 +312,153 @@ static void keep_or_free(const batch *b, job *j, ac_doc **docs, size_t count)
     }
 }
 
+/* The folder prompt files of an input may come from: the walked
+ * directory it was found in, else its own folder. New string. */
+static char *input_root(const cli_input *in, bool walked_root)
+{
+    const char *path = in->path;
+    size_t len = strlen(path);
+    if (walked_root && in->walked && in->rel && strlen(in->rel) < len) {
+        len -= strlen(in->rel);
+        while (len > 1 && path[len - 1] == '/')
+            len--;
+        return cli_strndup(path, len);
+    }
+    const char *slash = strrchr(path, '/');
+    return slash ? cli_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                 : cli_strdup(".");
+}
+
+/* The source dialect of one agent: --from-dialect, else from the path and
+ * keys; a markdown agent that tells nothing is taken as Claude Code's (the
+ * form most markdown agents are written in; docs/dialects.md). */
+static const ac_dialect *source_dialect(worker *w, const job *j,
+                                        const ac_doc *doc)
+{
+    const cli_batch_options *opt = w->b->opt;
+    if (opt->from_dialect)
+        return opt->from_dialect;
+    const ac_dialect *d = ac_dialect_detect(
+        w->ctx, strcmp(j->in->path, "-") == 0 ? NULL : j->in->path, doc);
+    if (d)
+        return d;
+    const ac_format *f =
+        opt->from ? opt->from : ac_format_for_path(w->ctx, j->in->path);
+    if (!f || strcmp(f->name, "md") == 0)
+        return ac_dialect_find(w->ctx, "claude");
+    return NULL;
+}
+
+/* --to-dialect: translate every agent read from the input, in place. */
+static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
+{
+    const cli_batch_options *opt = w->b->opt;
+    char *base = input_root(j->in, false);
+    char *root = input_root(j->in, true);
+    char *stem = NULL;
+    if (strcmp(j->in->path, "-") != 0) {
+        const char *b = strrchr(j->in->path, '/');
+        b = b ? b + 1 : j->in->path;
+        /* the name without its ending: ".agent.md", ".md", ".json", ... */
+        const char *dot = strchr(b, '.');
+        stem = dot ? cli_strndup(b, (size_t)(dot - b)) : cli_strdup(b);
+    }
+    ac_translate_options to = {
+        .source = display_name(j->in),
+        .base_dir = base,
+        .resolve_prompt_files = opt->resolve_prompt_files,
+        .root_dir = root,
+        .file_name = stem,
+        .keep_name = opt->keyed || opt->split,
+    };
+    bool ok = true;
+    for (size_t k = 0; ok && k < count; k++) {
+        const ac_dialect *from = source_dialect(w, j, docs[k]);
+        if (!from) {
+            cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+                          "cannot tell which tool this agent is written for: "
+                          "give --from-dialect");
+            ok = false;
+            break;
+        }
+        ac_doc *out = NULL;
+        ac_error err;
+        if (ac_dialect_translate(w->ctx, from, opt->to_dialect, docs[k], &to,
+                                 &out, &err) != AC_OK) {
+            cli_diags_add_error(&j->diags, &err, true, j->in->path);
+            ok = false;
+            break;
+        }
+        ac_doc_free(docs[k]);
+        docs[k] = out;
+    }
+    free(base);
+    free(root);
+    free(stem);
+    return ok;
+}
+
+/* Read an input as a collection keyed by name (--keyed, or a file the
+ * tools name so: opencode.json). Returns false after adding its error. */
+static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
+                       size_t *count)
+{
+    const cli_batch_options *opt = w->b->opt;
+    const ac_format *f =
+        opt->from ? opt->from : ac_format_for_path(w->ctx, j->in->path);
+    FILE *fp = strcmp(j->in->path, "-") == 0 ? stdin : fopen(j->in->path, "rb");
+    if (!fp) {
+        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+                      "cannot open: %s", strerror(errno));
+        return false;
+    }
+    cli_buf data = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        cli_buf_append(&data, chunk, got);
+    bool read_error = ferror(fp);
+    if (fp != stdin)
+        fclose(fp);
+    if (read_error) {
+        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+                      "cannot read: %s", strerror(errno));
+        cli_buf_free(&data);
+        return false;
+    }
+    if (!f)
+        f = ac_format_sniff(w->ctx, data.data ? data.data : "", data.len);
+    ac_error err;
+    bool ok =
+        f &&
+        ac_read_keyed(w->ctx, f, data.data, data.len, display_name(j->in),
+                      d && d->keyed_member ? d->keyed_member : "",
+                      d && d->keyed_prompt_key ? d->keyed_prompt_key : "prompt",
+                      docs, count, &err) == AC_OK;
+    if (!f)
+        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+                      "cannot tell the input's form: name it with -f");
+    else if (!ok)
+        cli_diags_add_error(&j->diags, &err, true, j->in->path);
+    cli_buf_free(&data);
+    return ok;
+}
+
+/* The dialect whose keyed collection file this input is (opencode.json),
+ * or NULL. */
+static const ac_dialect *keyed_file_dialect(const ac_context *ctx,
+                                            const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const ac_dialect *d = ac_dialect_at(ctx, i);
+        if (d->keyed_file_name && strcmp(base, d->keyed_file_name) == 0)
+            return d;
+    }
+    return NULL;
+}
+
 static void run_job(worker *w, job *j)
 {
     const cli_batch_options *opt = w->b->opt;
@@ -333,8 +480,17 @@ static void run_job(worker *w, job *j)
     size_t count = 0;
     bool collection = false;
     ac_error err;
-    if (ac_read_file_many(w->ctx, opt->from, in->path, &docs, &count,
-                          &collection, &err) != AC_OK) {
+    const ac_dialect *keyed_by = keyed_file_dialect(w->ctx, in->path);
+    if (opt->keyed || keyed_by) {
+        if (!keyed_by)
+            keyed_by = opt->from_dialect;
+        if (!read_keyed(w, j, keyed_by, &docs, &count)) {
+            j->status = JOB_FAILED;
+            return;
+        }
+        collection = true;
+    } else if (ac_read_file_many(w->ctx, opt->from, in->path, &docs, &count,
+                                 &collection, &err) != AC_OK) {
         if (in->walked && cli_is_not_an_agent(&err)) {
             j->status = JOB_SKIPPED;
             j->reason = "no front matter";
@@ -346,6 +502,11 @@ static void run_job(worker *w, job *j)
     }
     if (!collection && count != 1)
         collection = true; /* a plugin's reader said otherwise: trust count */
+    if (opt->to_dialect && !translate_docs(w, j, docs, count)) {
+        ac_docs_free(docs, count);
+        j->status = JOB_FAILED;
+        return;
+    }
     if (opt->mode == CLI_TO_BUNDLE) {
         j->docs = docs;
         j->doc_count = count;
@@ -735,8 +896,17 @@ static void finish_bundle(batch *b)
         char *data = NULL;
         size_t len = 0;
         ac_error err;
-        if (ac_write_many(b->ctx, opt->to, docs, n, &data, &len, &err) !=
-            AC_OK) {
+        ac_status wst =
+            opt->keyed
+                ? ac_write_keyed(
+                      b->ctx, opt->to, docs, n,
+                      opt->to_dialect ? opt->to_dialect->keyed_member : "",
+                      opt->to_dialect && opt->to_dialect->keyed_prompt_key
+                          ? opt->to_dialect->keyed_prompt_key
+                          : "prompt",
+                      &data, &len, &err)
+                : ac_write_many(b->ctx, opt->to, docs, n, &data, &len, &err);
+        if (wst != AC_OK) {
             cli_diags_add(&b->run_diags, true, target, err.line, err.column,
                           "%s", err.text);
         }
@@ -902,7 +1072,9 @@ int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
 {
     batch b = {.opt = opt, .count = inputs->count};
     b.ctx = new_context(opt, on_main_warning, &b);
-    b.ext = cli_target_extension(opt->to, b.ext_buf, sizeof b.ext_buf);
+    b.ext = opt->extension
+                ? opt->extension
+                : cli_target_extension(opt->to, b.ext_buf, sizeof b.ext_buf);
     b.jobs = cli_calloc(b.count, sizeof *b.jobs);
     for (size_t i = 0; i < b.count; i++) {
         job *j = &b.jobs[i];

@@ -35,6 +35,14 @@ typedef struct cli_batch_options {
     bool progress;      /* draw a progress line (stderr is a terminal) */
     unsigned jobs;      /* -j: worker threads, at least 1 */
     const char *report; /* --report FILE, or NULL */
+    /* Dialects (docs/dialects.md): */
+    const ac_dialect *to_dialect;   /* --to-dialect, or NULL: no translation */
+    const ac_dialect *from_dialect; /* --from-dialect, or NULL: detected */
+    const char *extension;          /* the output file name ending, or NULL: the
+                                       target form's */
+    bool keyed;                /* --keyed: inputs are collections keyed by name
+                                  (and --bundle writes one) */
+    bool resolve_prompt_files; /* --resolve-prompt-files */
 } cli_batch_options;
 
 /**

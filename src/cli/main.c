@@ -37,13 +37,18 @@ enum {
     OPT_SPLIT,
     OPT_BUNDLE,
     OPT_REPORT,
+    OPT_TO_DIALECT,
+    OPT_KEYED,
+    OPT_RESOLVE_PROMPT_FILES,
+    OPT_LIST_DIALECTS,
 };
 
 /* Which dialect's rules --check adds. */
 typedef enum dialect {
-    DIALECT_AUTO,  /* Claude Code's for files under a .claude/agents/ folder */
-    DIALECT_NONE,  /* the schema's rules only */
-    DIALECT_CLAUDE /* Claude Code's for every file */
+    DIALECT_AUTO, /* from the path: Claude Code's under .claude/agents/, ... */
+    DIALECT_NONE, /* the schema's rules only */
+    DIALECT_CLAUDE, /* Claude Code's for every file */
+    DIALECT_OTHER   /* another tool's, named by from_dialect_name */
 } dialect;
 
 /* A list of strings given by a repeatable option. */
@@ -68,6 +73,10 @@ typedef struct options {
     string_list include;
     string_list exclude;
     dialect from_dialect;
+    const char *from_dialect_name; /* --from-dialect, as given */
+    const char *to_dialect_name;   /* --to-dialect, as given */
+    bool keyed;
+    bool resolve_prompt_files;
     /* Counted over the whole run, for the --check summary. */
     unsigned long warnings;
     unsigned long errors;
@@ -83,7 +92,7 @@ static void usage_error(const char *fmt, ...)
     fputs("agentconv: error: ", stderr);
     vfprintf(stderr, fmt, ap);
     /* Point at the help unless the message already names where to look. */
-    if (!strstr(fmt, "--list-formats"))
+    if (!strstr(fmt, "--list-"))
         fputs(" (try 'agentconv --help')", stderr);
     fputc('\n', stderr);
     va_end(ap);
@@ -133,13 +142,33 @@ static void print_help(void)
         "      --check          read and check every input, write nothing\n"
         "                       (no -t, no -o): print every diagnostic and a\n"
         "                       summary line; exit 1 if an input has an error\n"
+        "      --list-formats   list the forms and exit\n",
+        stdout);
+    fputs(
         "      --from-dialect NAME\n"
-        "                       the tool the inputs are written for: claude\n"
-        "                       (--check adds Claude Code's rules) or none;\n"
-        "                       by default claude for files under a\n"
-        "                       .claude/agents/ folder. Only --check uses it\n"
-        "                       for now\n"
-        "      --list-formats   list the forms and exit\n"
+        "                       the tool the inputs are written for: claude,\n"
+        "                       copilot, opencode, gemini, kiro, or none;\n"
+        "                       by default detected from the path (e.g.\n"
+        "                       .claude/agents/) and the keys. --check adds\n"
+        "                       that tool's rules\n"
+        "      --to-dialect NAME\n"
+        "                       translate fields, tool names and models for\n"
+        "                       that tool (names as above; none, the\n"
+        "                       default, converts the syntax only); implies\n"
+        "                       the tool's form when -t is not given, and\n"
+        "                       with -o DIR writes into the tool's layout\n"
+        "                       (e.g. DIR/.github/agents/NAME.agent.md).\n"
+        "                       Whatever has no equivalent is reported\n"
+        "      --keyed          read inputs as collections keyed by agent\n"
+        "                       name (Claude Code's --agents JSON; the\n"
+        "                       \"agent\" map of opencode.json, read so\n"
+        "                       anyway); with --bundle, write one\n"
+        "      --resolve-prompt-files\n"
+        "                       read prompts kept in other files (Kiro's\n"
+        "                       file://, OpenCode's {file:...}) into the\n"
+        "                       instructions; only files inside the input's\n"
+        "                       folder are read\n"
+        "      --list-dialects  list the tools (dialects) and exit\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
         "\n"
@@ -151,6 +180,8 @@ static void print_help(void)
         "  agentconv -t md --split -o agents/ team.json\n"
         "  cat agent.md | agentconv -t json -\n"
         "  agentconv --check .claude/agents/\n"
+        "  agentconv --to-dialect copilot -o repo/ .claude/agents/\n"
+        "  agentconv --keyed -t md --split -o agents/ opencode.json\n"
         "\n"
         "A run over a directory never overwrites an output that differs\n"
         "without --force, skips markdown files without front matter (READMEs)\n"
@@ -196,6 +227,16 @@ static void list_formats(const ac_context *ctx)
                f->read ? "yes" : "no", f->write ? "yes" : "no", ext_w,
                extension_list(f, ext, sizeof ext),
                f->description ? f->description : "");
+    }
+}
+
+static void list_dialects(const ac_context *ctx)
+{
+    printf("%-9s  %-15s  %-5s  %s\n", "NAME", "TOOL", "FORM", "FILES");
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const ac_dialect *d = ac_dialect_at(ctx, i);
+        printf("%-9s  %-15s  %-5s  %s/NAME%s\n", d->name, d->title, d->form,
+               d->folder ? d->folder : ".", d->extension ? d->extension : "");
     }
 }
 
@@ -272,10 +313,24 @@ static int check_one(ac_context *ctx, options *opt, const ac_format *from,
         (opt->from_dialect == DIALECT_AUTO && !is_stdin &&
          in_claude_agents(path)))
         flags |= AC_CHECK_CLAUDE;
+    const ac_dialect *rules = NULL;
+    if (opt->from_dialect == DIALECT_OTHER)
+        rules = ac_dialect_find(ctx, opt->from_dialect_name);
+    else if (opt->from_dialect == DIALECT_AUTO && !is_stdin &&
+             !(flags & AC_CHECK_CLAUDE)) {
+        rules = ac_dialect_detect(ctx, path, NULL);
+        if (rules && strcmp(rules->name, "claude") == 0)
+            rules = NULL;
+    }
     size_t errors = 0;
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < count; i++) {
         errors += ac_doc_check(ctx, docs[i], is_stdin ? "<stdin>" : path, flags,
                                on_diagnostic, opt);
+        if (rules)
+            errors += ac_dialect_check(ctx, rules, docs[i],
+                                       is_stdin ? "<stdin>" : path,
+                                       on_diagnostic, opt);
+    }
     ac_docs_free(docs, count);
     return errors ? EXIT_INPUT : EXIT_OK;
 }
@@ -430,16 +485,26 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
 {
     size_t dirs = 0;
     bool has_stdin = false;
+    char *layout = NULL;
     for (size_t i = 0; i < nargs; i++) {
         if (strcmp(args[i], "-") == 0)
             has_stdin = true;
         else if (cli_is_directory(args[i]))
             dirs++;
     }
+    const ac_dialect *to_dialect =
+        opt->to_dialect_name ? ac_dialect_find(ctx, opt->to_dialect_name)
+                             : NULL;
     cli_batch_options bo = {
         .from = from,
         .to = to,
         .output = opt->output,
+        .to_dialect = to_dialect,
+        .from_dialect = opt->from_dialect_name
+                            ? ac_dialect_find(ctx, opt->from_dialect_name)
+                            : NULL,
+        .keyed = opt->keyed,
+        .resolve_prompt_files = opt->resolve_prompt_files,
         .split = opt->split,
         .force = opt->force,
         .dry_run = opt->dry_run,
@@ -451,6 +516,18 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
     if (opt->split && opt->bundle) {
         usage_error("%s", "--split and --bundle do opposite things: give one");
         return EXIT_USAGE;
+    }
+    if (opt->bundle && opt->keyed) {
+        if (strcmp(to->name, "json") != 0 && strcmp(to->name, "yaml") != 0) {
+            usage_error("--bundle --keyed writes a json or yaml object, not %s",
+                        to->name);
+            return EXIT_USAGE;
+        }
+        if (to_dialect && !to_dialect->keyed_member) {
+            usage_error("%s keeps no agents keyed by name in one file",
+                        to_dialect->title);
+            return EXIT_USAGE;
+        }
     }
     if (opt->bundle) {
         if (!to->write_many) {
@@ -482,6 +559,12 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
             return EXIT_USAGE;
         }
         bo.mode = dir ? CLI_TO_DIR : CLI_TO_FILE;
+        if (dir && to_dialect) {
+            /* the target tool's layout under the -o folder */
+            if (to_dialect->folder)
+                layout = cli_path_join(opt->output, to_dialect->folder);
+            bo.extension = to_dialect->extension;
+        }
     } else {
         if (opt->split) {
             usage_error("%s", "--split writes one file per agent: it needs "
@@ -502,16 +585,22 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
     bo.summary = bo.mode == CLI_TO_DIR || bo.mode == CLI_TO_BUNDLE;
     bo.progress = bo.summary && !opt->quiet && isatty(STDERR_FILENO);
 
+    if (layout)
+        bo.output = layout;
     /* The walk never takes what this run writes. */
-    const char *avoid[2] = {opt->output, opt->report};
+    const char *avoid[3] = {opt->output, opt->report, layout};
     cli_inputs inputs = {0};
-    expand_inputs(ctx, opt, from, avoid, 2, args, nargs, &inputs);
+    const ac_format *walk_form = from;
+    if (!walk_form && bo.from_dialect)
+        walk_form = ac_format_find(ctx, bo.from_dialect->form);
+    expand_inputs(ctx, opt, walk_form, avoid, 3, args, nargs, &inputs);
     if (inputs.count == 0 && !opt->quiet)
         fputs("agentconv: warning: no agent files found in the directories "
               "given\n",
               stderr);
     int rc = cli_run_batch(&bo, &inputs);
     cli_inputs_free(&inputs);
+    free(layout);
     return rc;
 }
 
@@ -533,13 +622,17 @@ int main(int argc, char **argv)
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"from-dialect", required_argument, NULL, OPT_FROM_DIALECT},
+        {"to-dialect", required_argument, NULL, OPT_TO_DIALECT},
+        {"keyed", no_argument, NULL, OPT_KEYED},
+        {"resolve-prompt-files", no_argument, NULL, OPT_RESOLVE_PROMPT_FILES},
+        {"list-dialects", no_argument, NULL, OPT_LIST_DIALECTS},
         {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     options opt = {0};
-    bool want_list = false;
+    bool want_list = false, want_dialects = false;
     int rc = EXIT_OK;
     opterr = 0;
     int c;
@@ -597,17 +690,19 @@ int main(int argc, char **argv)
             opt.strict = true;
             break;
         case OPT_FROM_DIALECT:
-            if (strcasecmp(optarg, "claude") == 0) {
-                opt.from_dialect = DIALECT_CLAUDE;
-            } else if (strcasecmp(optarg, "none") == 0) {
-                opt.from_dialect = DIALECT_NONE;
-            } else {
-                usage_error("dialect '%s' is not supported yet (known: claude, "
-                            "none)",
-                            optarg);
-                rc = EXIT_USAGE;
-                goto out;
-            }
+            opt.from_dialect_name = optarg;
+            break;
+        case OPT_TO_DIALECT:
+            opt.to_dialect_name = optarg;
+            break;
+        case OPT_KEYED:
+            opt.keyed = true;
+            break;
+        case OPT_RESOLVE_PROMPT_FILES:
+            opt.resolve_prompt_files = true;
+            break;
+        case OPT_LIST_DIALECTS:
+            want_dialects = true;
             break;
         case 'h':
             print_help();
@@ -637,6 +732,44 @@ int main(int argc, char **argv)
     if (want_list) {
         list_formats(ctx);
         goto done;
+    }
+    if (want_dialects) {
+        list_dialects(ctx);
+        goto done;
+    }
+    /* Dialect names: "none" is plain syntax conversion. */
+    if (opt.from_dialect_name) {
+        if (strcasecmp(opt.from_dialect_name, "none") == 0) {
+            opt.from_dialect = DIALECT_NONE;
+            opt.from_dialect_name = NULL;
+        } else if (!ac_dialect_find(ctx, opt.from_dialect_name)) {
+            usage_error("unknown dialect '%s' (see 'agentconv "
+                        "--list-dialects')",
+                        opt.from_dialect_name);
+            rc = EXIT_USAGE;
+            goto done;
+        } else if (strcasecmp(opt.from_dialect_name, "claude") == 0) {
+            opt.from_dialect = DIALECT_CLAUDE;
+        } else {
+            opt.from_dialect = DIALECT_OTHER;
+        }
+    }
+    if (opt.to_dialect_name) {
+        if (strcasecmp(opt.to_dialect_name, "none") == 0) {
+            opt.to_dialect_name = NULL;
+        } else if (!ac_dialect_find(ctx, opt.to_dialect_name)) {
+            usage_error("unknown dialect '%s' (see 'agentconv "
+                        "--list-dialects')",
+                        opt.to_dialect_name);
+            rc = EXIT_USAGE;
+            goto done;
+        } else if (opt.check) {
+            usage_error("%s", "--check writes nothing: leave out --to-dialect");
+            rc = EXIT_USAGE;
+            goto done;
+        } else if (!opt.to) {
+            opt.to = ac_dialect_find(ctx, opt.to_dialect_name)->form;
+        }
     }
     if (opt.check && (opt.to || opt.output)) {
         usage_error("--check writes nothing: leave out %s",
