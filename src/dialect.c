@@ -841,7 +841,8 @@ static size_t raw_len(const tool_entry *e)
 
 /* Translate entries into the target's names. A source name is lost (one
  * warning) when none of what it grants has an equivalent. */
-static ac_status write_tools(translator *t, const tool_list *l, name_list *out)
+static ac_status write_tools(translator *t, const tool_list *l, name_list *out,
+                             bool deny)
 {
     ac_status st = AC_OK;
     char buf[512];
@@ -908,7 +909,8 @@ static ac_status write_tools(translator *t, const tool_list *l, name_list *out)
             }
             st = names_add(t, out, name, strlen(name));
         }
-        if (st == AC_OK && !any) {
+        /* denying a tool the target does not have loses nothing */
+        if (st == AC_OK && !any && !deny) {
             if (first->mcp_server)
                 st = loss(t, first->at,
                           "MCP tool \"%.*s\" cannot be named in "
@@ -944,13 +946,27 @@ static ac_status finish_tools(translator *t)
     const ac_dialect *to = t->to;
     bool all = t->has_tools ? false : t->from->tools_absent_means_all;
     name_list allow = {0}, deny = {0};
-    ac_status st = write_tools(t, &t->allowed, &allow);
+    ac_status st = write_tools(t, &t->allowed, &allow, false);
     if (st == AC_OK)
-        st = write_tools(t, &t->denied, &deny);
+        st = write_tools(t, &t->denied, &deny, true);
     if (st != AC_OK)
         goto done;
     if (allow.all)
         all = true;
+    /* A tool both granted and denied (two source names for one target
+     * name) stays granted; with a list of granted tools, a list target
+     * needs no denials at all (what is not listed is not granted). */
+    for (size_t i = deny.count; i-- > 0;) {
+        bool granted = !all && to->tools_shape == AC_TOOLS_LIST;
+        for (size_t k = 0; !granted && k < allow.count; k++)
+            granted = strcmp(allow.items[k], deny.items[i]) == 0;
+        if (granted) {
+            free(deny.items[i]);
+            memmove(&deny.items[i], &deny.items[i + 1],
+                    (deny.count - i - 1) * sizeof *deny.items);
+            deny.count--;
+        }
+    }
     const ac_dialect_field *tf = field_by_term(to, "tools");
     if (!tf)
         goto done; /* no tool list at all in the target: said per field */
@@ -1068,7 +1084,7 @@ static ac_status take_tools(translator *t, const ac_dialect_field *f,
     name_list names = {0};
     ac_status st = read_tools(t, key, len, v, &l, &unused);
     if (st == AC_OK)
-        st = write_tools(t, &l, &names);
+        st = write_tools(t, &l, &names, false);
     if (st == AC_OK) {
         if (names.all) {
             const char *star = tool_name(t->to, "*");
@@ -1366,8 +1382,10 @@ size_t ac_dialect_check(const ac_context *ctx, const ac_dialect *d,
     if (d->max_instructions) {
         size_t n = code_points(doc->instructions ? doc->instructions : "",
                                doc->instructions_len);
+        ac_value at = {.line = doc->instructions_line,
+                       .column = doc->instructions_line ? 1 : 0};
         if (n > d->max_instructions)
-            violation(&rc, NULL,
+            violation(&rc, &at,
                       "the instructions hold %zu characters; %s takes at most "
                       "%zu",
                       n, d->title, d->max_instructions);
@@ -1552,13 +1570,15 @@ static ac_status keyed_doc(const acp_entry *entry, const char *prompt_key,
     ac_value_set_position(doc->fields, v->line, v->column);
     ac_status st = AC_OK;
     if (!ac_map_get(v, "name")) {
+        /* where the key was written, else where its object starts */
+        int line = entry->key_line ? entry->key_line : v->line;
+        int column = entry->key_line ? entry->key_column : v->column;
         ac_value *name = ac_value_new_string(entry->key, entry->key_len);
         if (name)
-            ac_value_set_position(name, entry->key_line, entry->key_column);
+            ac_value_set_position(name, line, column);
         st = name ? acp_map_append(doc->fields, "name", 4, name) : AC_ERR_NOMEM;
         if (st == AC_OK)
-            ac_map_set_key_position(doc->fields, 0, entry->key_line,
-                                    entry->key_column);
+            ac_map_set_key_position(doc->fields, 0, line, column);
     }
     for (size_t i = 0; st == AC_OK && i < v->u.map.len; i++) {
         const acp_entry *e = &v->u.map.entries[i];

@@ -481,7 +481,11 @@ static void run_job(worker *w, job *j)
     bool collection = false;
     ac_error err;
     const ac_dialect *keyed_by = keyed_file_dialect(w->ctx, in->path);
-    if (opt->keyed || keyed_by) {
+    const ac_format *in_form =
+        opt->from ? opt->from : ac_format_for_path(w->ctx, in->path);
+    bool keyed_form = in_form && (strcmp(in_form->name, "json") == 0 ||
+                                  strcmp(in_form->name, "yaml") == 0);
+    if ((opt->keyed && keyed_form) || keyed_by) {
         if (!keyed_by)
             keyed_by = opt->from_dialect;
         if (!read_keyed(w, j, keyed_by, &docs, &count)) {
