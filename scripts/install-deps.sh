@@ -9,7 +9,10 @@
 # locale the tests compile into the build tree), python3-jsonschema and
 # python3-yaml (tests/validate_schema.py checks the golden json and yaml
 # files against schemas/agent.schema.json), tidy (tests/check_html.sh checks
-# the html form's pages). Extra packages named
+# the html form's pages), binutils (nm and readelf: abi.exports and
+# install.prefix), groff-base (groff: docs.man renders the manual pages)
+# and man-db (man: install.prefix finds the installed pages). Extra
+# packages named
 # on the command line (e.g. clang, which .ci/run also builds with) are
 # checked too.
 #
@@ -23,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 packages="cmake make gcc pkg-config libyaml-dev libjansson-dev libxml2-dev
 libcmark-dev libcmocka-dev python3 python3-jsonschema python3-yaml diffutils
-locales tidy"
+locales tidy binutils groff-base man-db"
 # shellcheck disable=SC2206 # word splitting is meant
 wanted=($packages "$@")
 

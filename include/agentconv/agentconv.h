@@ -24,18 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agentconv/export.h"
 #include "agentconv/version.h"
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#if defined(AGENTCONV_STATIC)
-#define AC_API
-#elif defined(__GNUC__) || defined(__clang__)
-#define AC_API __attribute__((visibility("default")))
-#else
-#define AC_API
 #endif
 
 /* ------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #ifndef AGENTCONV_VERSION_H
 #define AGENTCONV_VERSION_H
 
+#include "agentconv/export.h"
+
 #define AGENTCONV_VERSION_MAJOR 0
 #define AGENTCONV_VERSION_MINOR 1
 #define AGENTCONV_VERSION_PATCH 0
@@ -22,17 +24,10 @@ extern "C" {
  * The version of the library actually linked, as AGENTCONV_VERSION encodes
  * it. Compare it with the macro to detect a header/library mismatch.
  */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((visibility("default")))
-#endif
-int ac_version(void);
+AC_API int ac_version(void);
 
 /** The linked library's version as a static string, e.g. "0.1.0". */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((visibility("default")))
-#endif
-const char *
-ac_version_string(void);
+AC_API const char *ac_version_string(void);
 
 #ifdef __cplusplus
 }
