@@ -87,6 +87,15 @@ _agentconv()
                 forms=$(_agentconv_forms "$cmd" "$col")
                 mapfile -t COMPREPLY < <(compgen -W "$forms" -- "$value")
                 ;;
+            NAME)
+                # --from-dialect, --to-dialect: the tools of --list-dialects
+                if [[ $option == --from-dialect || $option == --to-dialect ]]; then
+                    local names
+                    names="none $("$cmd" --list-dialects 2>/dev/null |
+                        awk 'NR > 1 { print $1 }')"
+                    mapfile -t COMPREPLY < <(compgen -W "$names" -- "$value")
+                fi
+                ;;
             PATH | FILE | DIR)
                 compopt -o filenames 2>/dev/null
                 mapfile -t COMPREPLY < <(compgen -f -- "$value")

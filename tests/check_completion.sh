@@ -89,6 +89,13 @@ expect "--to" "$writable" --to ""
 expect "-f" "$readable" -f ""
 expect "--from" "$readable" --from ""
 expect "--to y" "yaml" --to y
+expect "--to-dialect" "none
+claude
+copilot
+opencode
+gemini
+kiro" --to-dialect ""
+expect "--from-dialect k" "kiro" --from-dialect k
 expect "-f h (html is write-only)" "" -f h
 expect "-t h" "html" -t h
 # "--to=y": bash splits at '=' ("--to" "=" "y"); without '=' in

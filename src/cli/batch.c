@@ -747,6 +747,13 @@ static ac_context *new_context(const cli_batch_options *opt, ac_warning_fn fn,
     }
     ac_context_set_strict(ctx, opt->strict);
     ac_context_set_warning_handler(ctx, fn, user);
+    for (size_t i = 0; i < opt->model_count; i++)
+        if (ac_context_add_model(ctx, opt->models[3 * i],
+                                 opt->models[3 * i + 1],
+                                 opt->models[3 * i + 2]) != AC_OK) {
+            fputs("agentconv: error: out of memory\n", stderr);
+            exit(EXIT_INPUT);
+        }
     return ctx;
 }
 

@@ -43,6 +43,10 @@ typedef struct cli_batch_options {
     bool keyed;                /* --keyed: inputs are collections keyed by name
                                   (and --bundle writes one) */
     bool resolve_prompt_files; /* --resolve-prompt-files */
+    /* --model-map: model spellings added to every context, as triples
+     * dialect, spelling, term */
+    const char *const *models;
+    size_t model_count;
 } cli_batch_options;
 
 /**

@@ -41,6 +41,7 @@ enum {
     OPT_KEYED,
     OPT_RESOLVE_PROMPT_FILES,
     OPT_LIST_DIALECTS,
+    OPT_MODEL_MAP,
 };
 
 /* Which dialect's rules --check adds. */
@@ -77,6 +78,8 @@ typedef struct options {
     const char *to_dialect_name;   /* --to-dialect, as given */
     bool keyed;
     bool resolve_prompt_files;
+    const char *model_map; /* --model-map FILE */
+    string_list models;    /* its rows: dialect, spelling, term */
     /* Counted over the whole run, for the --check summary. */
     unsigned long warnings;
     unsigned long errors;
@@ -168,6 +171,10 @@ static void print_help(void)
         "                       file://, OpenCode's {file:...}) into the\n"
         "                       instructions; only files inside the input's\n"
         "                       folder are read\n"
+        "      --model-map FILE\n"
+        "                       more model names: a json or yaml object\n"
+        "                       {DIALECT: {NAME: MODEL_ID}}, ahead of the\n"
+        "                       built-in table (docs/dialects.md)\n"
         "      --list-dialects  list the tools (dialects) and exit\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
@@ -479,6 +486,62 @@ static int run_check(ac_context *ctx, options *opt, const ac_format *from,
     return rc;
 }
 
+/* --model-map FILE: read {dialect: {spelling: model id}} into opt->models
+ * (and the main context). Returns false after printing why. */
+static bool load_model_map(ac_context *ctx, options *opt)
+{
+    ac_doc *doc = NULL;
+    ac_error err;
+    if (ac_read_file(ctx, NULL, opt->model_map, &doc, &err) != AC_OK) {
+        cli_print_error(&err, true);
+        return false;
+    }
+    const ac_value *fields = ac_doc_fields(doc);
+    bool ok = true;
+    for (size_t i = 0; ok && i < ac_value_size(fields); i++) {
+        size_t dlen = 0;
+        const char *tool = ac_map_key(fields, i, &dlen);
+        const ac_value *rows = ac_map_value(fields, i);
+        if (!ac_dialect_find(ctx, tool)) {
+            fprintf(stderr,
+                    "%s:%d:%d: error: unknown dialect \"%s\" (see "
+                    "'agentconv --list-dialects')\n",
+                    opt->model_map, ac_map_key_line(fields, i),
+                    ac_map_key_column(fields, i), tool);
+            ok = false;
+            break;
+        }
+        if (ac_value_type(rows) != AC_MAP) {
+            fprintf(stderr,
+                    "%s:%d:%d: error: \"%s\" must map model names to model "
+                    "ids\n",
+                    opt->model_map, ac_value_line(rows), ac_value_column(rows),
+                    tool);
+            ok = false;
+            break;
+        }
+        for (size_t k = 0; k < ac_value_size(rows); k++) {
+            size_t nlen = 0;
+            const char *name = ac_map_key(rows, k, &nlen);
+            const ac_value *term = ac_map_value(rows, k);
+            if (ac_value_type(term) != AC_STRING) {
+                fprintf(stderr,
+                        "%s:%d:%d: error: the model id of \"%s\" must be a "
+                        "string\n",
+                        opt->model_map, ac_value_line(term),
+                        ac_value_column(term), name);
+                ok = false;
+                break;
+            }
+            list_add(&opt->models, tool);
+            list_add(&opt->models, name);
+            list_add(&opt->models, ac_value_string(term, NULL));
+        }
+    }
+    ac_doc_free(doc);
+    return ok;
+}
+
 /* A conversion: decide where the outputs go, walk, run the batch. */
 static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
                        const ac_format *to, char *const *args, size_t nargs)
@@ -504,6 +567,8 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
                             ? ac_dialect_find(ctx, opt->from_dialect_name)
                             : NULL,
         .keyed = opt->keyed,
+        .models = (const char *const *)opt->models.items,
+        .model_count = opt->models.count / 3,
         .resolve_prompt_files = opt->resolve_prompt_files,
         .split = opt->split,
         .force = opt->force,
@@ -626,6 +691,7 @@ int main(int argc, char **argv)
         {"keyed", no_argument, NULL, OPT_KEYED},
         {"resolve-prompt-files", no_argument, NULL, OPT_RESOLVE_PROMPT_FILES},
         {"list-dialects", no_argument, NULL, OPT_LIST_DIALECTS},
+        {"model-map", required_argument, NULL, OPT_MODEL_MAP},
         {"list-formats", no_argument, NULL, OPT_LIST_FORMATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -703,6 +769,9 @@ int main(int argc, char **argv)
             break;
         case OPT_LIST_DIALECTS:
             want_dialects = true;
+            break;
+        case OPT_MODEL_MAP:
+            opt.model_map = optarg;
             break;
         case 'h':
             print_help();
@@ -819,6 +888,11 @@ int main(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    /* (a comment in the model map is no news: no handler yet) */
+    if (opt.model_map && !load_model_map(ctx, &opt)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     ac_context_set_warning_handler(ctx, on_warning, &opt);
     ac_context_set_strict(ctx, opt.strict);
     if (opt.check)
@@ -831,5 +905,6 @@ done:
 out:
     list_free(&opt.include);
     list_free(&opt.exclude);
+    list_free(&opt.models);
     return rc;
 }
