@@ -469,6 +469,36 @@ static ac_status name_first(translator *t, const char *name)
     return st;
 }
 
+/* References to other agents by name (Copilot's handoffs[].agent): when
+ * the target's name rule renames such a name, the agent it names is
+ * renamed too (the rule is the same for every file), so say so. */
+static ac_status check_references(translator *t, const ac_value *fields)
+{
+    if (!t->to->name_chars && !t->to->name_forbidden)
+        return AC_OK;
+    const ac_dialect_field *hf = field_by_term(t->from, "handoffs");
+    const ac_value *list = hf ? ac_map_get(fields, hf->key) : NULL;
+    if (!list || list->type != AC_LIST)
+        return AC_OK;
+    ac_status st = AC_OK;
+    for (size_t i = 0; st == AC_OK && i < list->u.list.len; i++) {
+        const ac_value *agent = ac_map_get(list->u.list.items[i], "agent");
+        if (!agent || agent->type != AC_STRING ||
+            bad_name_char(t->to, agent->u.str.s, agent->u.str.len) < 0)
+            continue;
+        char *s = slug(t->to, agent->u.str.s, agent->u.str.len);
+        if (!s)
+            return nomem(t);
+        st = loss(t, agent,
+                  "\"%s\" refers to the agent \"%.*s\", which %s's name rule "
+                  "renames to \"%s\"",
+                  hf->key, (int)agent->u.str.len, agent->u.str.s,
+                  t->to->title, s);
+        free(s);
+    }
+    return st;
+}
+
 /* -- models -- */
 
 static const char *model_term(const ac_context *ctx, const ac_dialect *d,
@@ -1516,6 +1546,8 @@ ac_status ac_dialect_translate(ac_context *ctx, const ac_dialect *from,
             options->file_name && options->file_name[0] &&
             (field_by_kind(to, AC_FIELD_NAME) || options->keep_name))
             st = name_first(&t, options->file_name);
+        if (st == AC_OK)
+            st = check_references(&t, fields);
         if (st == AC_OK)
             st = finish_tools(&t);
         if (st == AC_OK)
