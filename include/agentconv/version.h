@@ -21,13 +21,15 @@ extern "C" {
 /**
  * The version of the library actually linked, as AGENTCONV_VERSION encodes
  * it. Compare it with the macro to detect a header/library mismatch.
+ * Thread safety: pure.
  */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((visibility("default")))
 #endif
 int ac_version(void);
 
-/** The linked library's version as a static string, e.g. "0.1.0". */
+/** The linked library's version as a static string, e.g. "0.1.0".
+ * Thread safety: pure. */
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((visibility("default")))
 #endif

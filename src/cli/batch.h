@@ -25,16 +25,18 @@ typedef struct cli_batch_options {
     const ac_format *from; /* NULL: from the file name, else sniffed */
     const ac_format *to;
     cli_output_mode mode;
-    const char *output; /* the file or directory of -o; NULL for stdout */
-    bool split;         /* --split: a collection gives one file per agent */
-    bool force;         /* --force: replace existing outputs that differ */
-    bool dry_run;       /* --dry-run: say what would be written */
-    bool strict;        /* --strict */
-    bool quiet;         /* -q: no warnings, progress or summary */
-    bool summary;       /* print the summary line (batch runs) */
-    bool progress;      /* draw a progress line (stderr is a terminal) */
-    unsigned jobs;      /* -j: worker threads, at least 1 */
-    const char *report; /* --report FILE, or NULL */
+    const char *output;   /* the file or directory of -o; NULL for stdout */
+    bool split;           /* --split: a collection gives one file per agent */
+    bool force;           /* --force: replace existing outputs that differ */
+    bool dry_run;         /* --dry-run: say what would be written */
+    bool strict;          /* --strict */
+    bool quiet;           /* -q: no warnings, progress or summary */
+    bool summary;         /* print the summary line (batch runs) */
+    bool progress;        /* draw a progress line (stderr is a terminal) */
+    unsigned jobs;        /* -j: worker threads, at least 1 */
+    const char *report;   /* --report FILE, or NULL */
+    char *const *plugins; /* --plugin FILEs, loaded into every context */
+    size_t plugin_count;
 } cli_batch_options;
 
 /**

@@ -37,6 +37,7 @@ enum {
     OPT_SPLIT,
     OPT_BUNDLE,
     OPT_REPORT,
+    OPT_PLUGIN,
 };
 
 /* Which dialect's rules --check adds. */
@@ -67,6 +68,7 @@ typedef struct options {
     unsigned jobs; /* 0: the number of cores */
     string_list include;
     string_list exclude;
+    string_list plugins; /* --plugin FILE.so, in order */
     dialect from_dialect;
     /* Counted over the whole run, for the --check summary. */
     unsigned long warnings;
@@ -139,6 +141,10 @@ static void print_help(void)
         "                       by default claude for files under a\n"
         "                       .claude/agents/ folder. Only --check uses it\n"
         "                       for now\n"
+        "      --plugin FILE.so load a plugin that adds forms (repeatable;\n"
+        "                       before the other options are looked at, so\n"
+        "                       -t, -f and --list-formats know its forms);\n"
+        "                       docs/plugins.md says how to write one\n"
         "      --list-formats   list the forms and exit\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
@@ -447,6 +453,8 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
         .quiet = opt->quiet,
         .jobs = opt->jobs ? opt->jobs : default_jobs(),
         .report = opt->report,
+        .plugins = opt->plugins.items,
+        .plugin_count = opt->plugins.count,
     };
     if (opt->split && opt->bundle) {
         usage_error("%s", "--split and --bundle do opposite things: give one");
@@ -530,6 +538,7 @@ int main(int argc, char **argv)
         {"split", no_argument, NULL, OPT_SPLIT},
         {"bundle", no_argument, NULL, OPT_BUNDLE},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"plugin", required_argument, NULL, OPT_PLUGIN},
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"from-dialect", required_argument, NULL, OPT_FROM_DIALECT},
@@ -587,6 +596,13 @@ int main(int argc, char **argv)
         case OPT_REPORT:
             opt.report = optarg;
             break;
+        case OPT_PLUGIN:
+            /* Kept as given: list_add's "./" trimming is for globs. */
+            opt.plugins.items =
+                cli_realloc(opt.plugins.items, (opt.plugins.count + 1) *
+                                                   sizeof *opt.plugins.items);
+            opt.plugins.items[opt.plugins.count++] = cli_strdup(optarg);
+            break;
         case OPT_LIST_FORMATS:
             want_list = true;
             break;
@@ -634,6 +650,11 @@ int main(int argc, char **argv)
         goto out;
     }
     const ac_format *from = NULL, *to = NULL;
+    /* A plugin that cannot be loaded is an error in the command line. */
+    if (!cli_load_plugins(ctx, opt.plugins.items, opt.plugins.count)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (want_list) {
         list_formats(ctx);
         goto done;
@@ -698,5 +719,6 @@ done:
 out:
     list_free(&opt.include);
     list_free(&opt.exclude);
+    list_free(&opt.plugins);
     return rc;
 }
