@@ -328,9 +328,19 @@ static void test_two_contexts(void **state)
     ac_doc_free(doc);
 }
 
+/* The header this test was built with and the shared library it runs
+ * with (the one plugins link) agree on the version. */
+static void test_version(void **state)
+{
+    (void)state;
+    assert_int_equal(ac_version(), AGENTCONV_VERSION);
+    assert_string_equal(ac_version_string(), AGENTCONV_VERSION_STRING);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
         cmocka_unit_test(test_kv_round_trip),
         cmocka_unit_test(test_kv_form),
         cmocka_unit_test(test_load_errors),

@@ -5,8 +5,11 @@
  *
  * usage: threads [--threads N] [--rounds N] [--plugin FILE.so] INPUT...
  *
- * Each INPUT is read once into memory (shared, read-only). On the main
- * thread, for each input and each form F: the input converted to F
+ * First the cold start: N threads start together and each makes the first
+ * contexts of the process at the same moment (libxml2's one-time setup,
+ * src/context.c) and converts the first INPUT to every form, keeping the
+ * results. Then each INPUT is read once into memory (shared, read-only). On the
+ * main thread, for each input and each form F: the input converted to F
  * (ac_convert, the input's form named from its file name), and that
  * output converted again to every form G, with the status, the error text
  * and the warnings of each. Then N threads (8 by default) start together
@@ -193,6 +196,35 @@ static void run_set(job *j, ac_context *ctx, bool store)
     }
 }
 
+/* The cold start: no context exists yet in the process when these threads
+ * make theirs. Converts the first input to every form into `cold`. */
+typedef struct cold_job {
+    const input *in;
+    pthread_barrier_t *barrier;
+    const char *const *forms;
+    size_t form_count;
+    result *results; /* form_count of them */
+} cold_job;
+
+static void *cold_main(void *arg)
+{
+    cold_job *c = arg;
+    pthread_barrier_wait(c->barrier);
+    ac_context *ctx = ac_context_new();
+    for (size_t f = 0; f < c->form_count; f++) {
+        result *r = &c->results[f];
+        if (!ctx) {
+            r->status = AC_ERR_NOMEM;
+            continue;
+        }
+        convert(ctx, ac_format_for_path(ctx, c->in->path),
+                ac_format_find(ctx, c->forms[f]), c->in->data, c->in->len,
+                c->in->path, r);
+    }
+    ac_context_free(ctx);
+    return NULL;
+}
+
 static void *thread_main(void *arg)
 {
     job *j = arg;
@@ -256,6 +288,27 @@ int main(int argc, char **argv)
         }
     }
 
+    /* The cold start, before any context of this process. */
+    static const char *const builtin[] = {"md", "json", "yaml", "xml", "html"};
+    enum { BUILTIN = sizeof builtin / sizeof builtin[0] };
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, (unsigned)threads);
+    cold_job *cold = calloc((size_t)threads, sizeof *cold);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    for (int t = 0; t < threads; t++) {
+        cold[t] = (cold_job){.in = &inputs[0],
+                             .barrier = &barrier,
+                             .forms = builtin,
+                             .form_count = BUILTIN,
+                             .results = calloc(BUILTIN, sizeof(result))};
+        if (pthread_create(&tids[t], NULL, cold_main, &cold[t]) != 0) {
+            fprintf(stderr, "threads: cannot start thread %d\n", t);
+            return 1;
+        }
+    }
+    for (int t = 0; t < threads; t++)
+        pthread_join(tids[t], NULL);
+
     job base = {.inputs = inputs,
                 .input_count = input_count,
                 .plugin = plugin,
@@ -278,10 +331,27 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < input_count * nf; k++)
         ok += base.first[k].status == AC_OK;
 
-    pthread_barrier_t barrier;
-    pthread_barrier_init(&barrier, NULL, (unsigned)threads);
+    /* The cold start's results are the single-threaded ones too (the
+     * built-in forms come first in the list, in this order). */
+    long mismatches = 0, conversions = 0;
+    for (int t = 0; t < threads; t++) {
+        for (size_t f = 0; f < BUILTIN; f++) {
+            conversions++;
+            if (f >= nf || strcmp(base.form_names[f], builtin[f]) != 0 ||
+                !same_result(&cold[t].results[f], &base.first[f])) {
+                mismatches++;
+                fprintf(stderr,
+                        "threads: cold start, thread %d: %s -> %s differs "
+                        "from the single-threaded result\n",
+                        t, inputs[0].path, builtin[f]);
+            }
+            free(cold[t].results[f].text);
+        }
+        free(cold[t].results);
+    }
+    free(cold);
+
     job *jobs = calloc((size_t)threads, sizeof *jobs);
-    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     for (int t = 0; t < threads; t++) {
         jobs[t] = base;
         jobs[t].conversions = 0;
@@ -292,7 +362,6 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    long mismatches = 0, conversions = 0;
     for (int t = 0; t < threads; t++) {
         pthread_join(tids[t], NULL);
         mismatches += jobs[t].mismatches;
