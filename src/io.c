@@ -93,16 +93,19 @@ static int create_temp(ac_context *ctx, const char *path, char **tmp)
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = path + dir_len;
-    size_t size = strlen(path) + 80;
+    /* At most 100 bytes of the name: with the suffix, a temporary name
+     * stays under NAME_MAX (255) when the name itself is. */
+    int base_len = (int)(strlen(base) > 100 ? 100 : strlen(base));
+    size_t size = dir_len + (size_t)base_len + 80;
     *tmp = malloc(size);
     if (!*tmp) {
         errno = ENOMEM;
         return -1;
     }
     for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(*tmp, size, "%.*s.%s.agentconv-%ld-%lx-%lu", (int)dir_len,
-                 path, base, (long)getpid(), (unsigned long)(uintptr_t)ctx,
-                 ++ctx->temp_counter);
+        snprintf(*tmp, size, "%.*s.%.*s.agentconv-%ld-%lx-%lu", (int)dir_len,
+                 path, base_len, base, (long)getpid(),
+                 (unsigned long)(uintptr_t)ctx, ++ctx->temp_counter);
         int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST)
             return fd;

@@ -328,6 +328,26 @@ static void test_write_file_new_and_replace(void **state)
     ac_doc_free(doc);
 }
 
+/* A name of 255 bytes (NAME_MAX): the temporary name must fit too. */
+static void test_write_file_long_name(void **state)
+{
+    fixture *f = *state;
+    ac_doc *doc = read_md(f, md);
+    char path[512];
+    int n = snprintf(path, sizeof path, "%s/", f->dir);
+    memset(path + n, 'a', 250);
+    memcpy(path + n + 250, ".json", 6);
+    ac_error e;
+    assert_int_equal(ac_write_file(f->ctx, NULL, doc, path, &e), AC_OK);
+    char *want = write_mem(f, "json", doc);
+    char *got = file_text(path);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    assert_int_equal(entries(f->dir), 1);
+    ac_doc_free(doc);
+}
+
 /* A symbolic link is replaced by the file; its target is left alone. */
 static void test_write_file_symlink(void **state)
 {
@@ -514,6 +534,7 @@ int main(void)
         T(test_write_stream),
         T(test_write_stream_errors),
         T(test_write_file_new_and_replace),
+        T(test_write_file_long_name),
         T(test_write_file_symlink),
         T(test_write_file_errors),
         T(test_convert),
