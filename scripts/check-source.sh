@@ -5,9 +5,16 @@
 # - library code (src/ except src/cli/) never exits, aborts or prints:
 #   no exit, abort, printf, fprintf, puts, fputs, perror, putchar;
 # - no process-wide hook in a dependency (FORMATS.md): no
-#   xmlSetStructuredErrorFunc, xmlSetGenericErrorFunc, xmlMemSetup,
-#   xmlSetExternalEntityLoader, xmlCleanupParser, json_set_alloc_funcs,
-#   setlocale.
+#   xmlSetStructuredErrorFunc, xmlSetGenericErrorFunc, their xmlThrDef
+#   twins, xmlMemSetup, xmlGcMemSetup, xmlSetExternalEntityLoader,
+#   xmlCleanupParser, libxml2's *Default setters (xmlKeepBlanksDefault,
+#   ...), input/output callback registration, json_set_alloc_funcs,
+#   json_object_seed, setlocale; and no other process-wide setting a host
+#   owns: umask, signal, sigaction, atexit, setenv, putenv (a library must
+#   leave them to the program);
+# - no assignment to libxml2's per-thread output settings
+#   (xmlIndentTreeOutput, xmlSaveNoEmptyTags, xmlTreeIndentString): they
+#   are the host thread's.
 # Prints each offending line as path:line: text and exits 1 if there is any.
 set -eu
 cd "$(dirname "$0")/.."
@@ -38,7 +45,14 @@ report "library code must not exit, abort or print" \
     '\b(exit|abort|printf|fprintf|puts|fputs|perror|putchar)\s*\(' $lib_src
 # shellcheck disable=SC2086
 report "no process-wide hooks in dependencies" \
-    '\b(xmlSetStructuredErrorFunc|xmlSetGenericErrorFunc|xmlMemSetup|xmlSetExternalEntityLoader|xmlCleanupParser|json_set_alloc_funcs|setlocale)\s*\(' \
+    '\b(xmlSetStructuredErrorFunc|xmlSetGenericErrorFunc|xmlThrDefSet\w*|xmlMemSetup|xmlGcMemSetup|xmlSetExternalEntityLoader|xmlCleanup\w*|xml\w+Default|xmlRegister\w*Callbacks|xmlPopInputCallbacks|json_set_alloc_funcs|json_object_seed|setlocale)\s*\(' \
+    $lib_src
+# shellcheck disable=SC2086
+report "process-wide settings belong to the program" \
+    '\b(umask|signal|sigaction|atexit|setenv|putenv)\s*\(' $lib_src
+# shellcheck disable=SC2086
+report "libxml2's per-thread settings belong to the host's thread" \
+    '\b(xmlIndentTreeOutput|xmlSaveNoEmptyTags|xmlTreeIndentString)\s*=[^=]' \
     $lib_src
 
 if [ $status -eq 0 ]; then

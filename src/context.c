@@ -85,6 +85,8 @@ void ac_context_free(ac_context *ctx)
     acp_dialects_free(ctx);
     if (ctx->c_locale)
         freelocale(ctx->c_locale);
+    /* Last: the formats above may point into a plugin's memory. */
+    acp_plugins_release(ctx);
     free(ctx);
 }
 
@@ -384,8 +386,7 @@ ac_status ac_read(ac_context *ctx, const ac_format *format, const char *data,
     return st;
 }
 
-/* Read a whole stream, stopping one byte past `limit`. */
-static ac_status slurp(FILE *fp, uint64_t limit, char **data, size_t *len)
+ac_status acp_slurp(FILE *fp, uint64_t limit, char **data, size_t *len)
 {
     ac_buf buf;
     acp_buf_init(&buf);
@@ -418,7 +419,7 @@ static ac_status load_file(ac_context *ctx, const char *path, char **data,
     if (!fp)
         return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
                              "cannot open: %s", strerror(errno));
-    ac_status st = slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], data, len);
+    ac_status st = acp_slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], data, len);
     int saved = errno;
     if (!is_stdin)
         fclose(fp);

@@ -492,8 +492,8 @@ static ac_status check_references(translator *t, const ac_value *fields)
         st = loss(t, agent,
                   "\"%s\" refers to the agent \"%.*s\", which %s's name rule "
                   "renames to \"%s\"",
-                  hf->key, (int)agent->u.str.len, agent->u.str.s,
-                  t->to->title, s);
+                  hf->key, (int)agent->u.str.len, agent->u.str.s, t->to->title,
+                  s);
         free(s);
     }
     return st;
@@ -552,29 +552,42 @@ static ac_status take_model(translator *t, const char *key, size_t len,
     const char *s = one->u.str.s;
     size_t n = one->u.str.len;
     const char *term = model_term(t->ctx, t->from, s, n);
+    char *id = NULL;
     if (!term) {
-        ac_status st = loss(t, one,
-                            "model \"%.*s\" is not in the model table of %s; "
-                            "carried as it is",
-                            (int)n, s, t->from->title);
-        return st == AC_OK ? put_copy(t, tf->key, one) : st;
+        /* a provider's model id that the source's table does not list
+         * (a Claude model in a Gemini file, after a translation) is still
+         * that model */
+        id = acp_strndup(s, n);
+        if (!id)
+            return nomem(t);
+        if (model_name(t->ctx, t->to, id))
+            term = id;
     }
-    const char *name = model_name(t->ctx, t->to, term);
-    if (!name) {
-        ac_status st = loss(t, one,
-                            "model \"%.*s\" (%s) has no name in %s's model "
-                            "table; written as \"%s\"",
-                            (int)n, s, term, t->to->title, term);
-        return st == AC_OK
-                   ? put(t, tf->key, ac_value_new_string(term, strlen(term)))
-                   : st;
+    ac_status st = AC_OK;
+    if (term) {
+        const char *name = model_name(t->ctx, t->to, term);
+        if (!name) {
+            st = loss(t, one,
+                      "model \"%.*s\" (%s) has no name in %s's model table; "
+                      "written as \"%s\"",
+                      (int)n, s, term, t->to->title, term);
+            if (st == AC_OK)
+                st = put(t, tf->key, ac_value_new_string(term, strlen(term)));
+        } else if (name[0]) {
+            ac_value *nv = ac_value_new_string(name, strlen(name));
+            if (nv)
+                ac_value_set_position(nv, one->line, one->column);
+            st = put(t, tf->key, nv);
+        } /* else the target's default: the field is left out */
+        free(id);
+        return st;
     }
-    if (!name[0])
-        return AC_OK; /* the target's default: the field is left out */
-    ac_value *nv = ac_value_new_string(name, strlen(name));
-    if (nv)
-        ac_value_set_position(nv, one->line, one->column);
-    return put(t, tf->key, nv);
+    free(id);
+    st = loss(t, one,
+              "model \"%.*s\" is not in the model table of %s; carried as it "
+              "is",
+              (int)n, s, t->from->title);
+    return st == AC_OK ? put_copy(t, tf->key, one) : st;
 }
 
 /* -- tools -- */

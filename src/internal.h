@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "agentconv/agentconv.h"
 
@@ -142,6 +143,14 @@ struct ac_context {
     size_t dialect_cap;
     struct acp_model_spelling *models; /* ac_context_add_model (owned) */
     size_t model_count;
+    /* Plugins added (plugin.c), in order; handles[i] is the dlopen handle of
+     * plugins[i], NULL for one added with ac_context_add_plugin. */
+    const ac_plugin **plugins;
+    void **plugin_handles;
+    size_t plugin_count;
+    size_t plugin_cap;
+    /* For unique temporary file names (io.c). */
+    unsigned long temp_counter;
 };
 
 /* ---- dialects (dialect.c) ---- */
@@ -160,6 +169,16 @@ void acp_dialects_free(ac_context *ctx);
 
 extern const ac_dialect *const acp_builtin_dialects[];
 extern const size_t acp_builtin_dialect_count;
+
+/** Unload the context's plugins (ac_context_free, after its formats). */
+void acp_plugins_release(ac_context *ctx);
+
+/**
+ * Read a whole stream into a new buffer (`*data`, NUL-terminated, `*len`
+ * bytes), stopping once more than `limit` bytes are read. Returns AC_OK,
+ * AC_ERR_NOMEM or AC_ERR_IO (errno tells why).
+ */
+ac_status acp_slurp(FILE *fp, uint64_t limit, char **data, size_t *len);
 
 /* ---- errors ---- */
 

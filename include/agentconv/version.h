@@ -23,10 +23,12 @@ extern "C" {
 /**
  * The version of the library actually linked, as AGENTCONV_VERSION encodes
  * it. Compare it with the macro to detect a header/library mismatch.
+ * Thread safety: pure.
  */
 AC_API int ac_version(void);
 
-/** The linked library's version as a static string, e.g. "0.1.0". */
+/** The linked library's version as a static string, e.g. "0.1.0".
+ * Thread safety: pure. */
 AC_API const char *ac_version_string(void);
 
 #ifdef __cplusplus

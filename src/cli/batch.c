@@ -745,6 +745,10 @@ static ac_context *new_context(const cli_batch_options *opt, ac_warning_fn fn,
         fputs("agentconv: error: out of memory\n", stderr);
         exit(EXIT_INPUT);
     }
+    /* The main context loaded them already: a failure here is unlikely
+     * (the file replaced meanwhile), and the tool cannot go on without. */
+    if (!cli_load_plugins(ctx, opt->plugins, opt->plugin_count))
+        exit(EXIT_INPUT);
     ac_context_set_strict(ctx, opt->strict);
     ac_context_set_warning_handler(ctx, fn, user);
     for (size_t i = 0; i < opt->model_count; i++)

@@ -47,6 +47,8 @@ typedef struct cli_batch_options {
      * dialect, spelling, term */
     const char *const *models;
     size_t model_count;
+    char *const *plugins; /* --plugin FILEs, loaded into every context */
+    size_t plugin_count;
 } cli_batch_options;
 
 /**

@@ -101,6 +101,12 @@ void cli_print_error(const ac_error *e, bool is_error);
  */
 bool cli_is_not_an_agent(const ac_error *e);
 
+/**
+ * Load the --plugin files into `ctx`, in order (plugin.c). On the first
+ * failure print its error ("FILE.so: error: ...") and return false.
+ */
+bool cli_load_plugins(ac_context *ctx, char *const *paths, size_t count);
+
 /** Seconds on a monotonic clock. */
 double cli_now(void);
 

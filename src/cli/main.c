@@ -42,6 +42,7 @@ enum {
     OPT_RESOLVE_PROMPT_FILES,
     OPT_LIST_DIALECTS,
     OPT_MODEL_MAP,
+    OPT_PLUGIN,
 };
 
 /* Which dialect's rules --check adds. */
@@ -73,6 +74,7 @@ typedef struct options {
     unsigned jobs; /* 0: the number of cores */
     string_list include;
     string_list exclude;
+    string_list plugins; /* --plugin FILE.so, in order */
     dialect from_dialect;
     const char *from_dialect_name; /* --from-dialect, as given */
     const char *to_dialect_name;   /* --to-dialect, as given */
@@ -176,6 +178,11 @@ static void print_help(void)
         "                       {DIALECT: {NAME: MODEL_ID}}, ahead of the\n"
         "                       built-in table (docs/dialects.md)\n"
         "      --list-dialects  list the tools (dialects) and exit\n"
+        "      --plugin FILE.so\n"
+        "                       load a plugin that adds forms, which -t, -f\n"
+        "                       and --list-formats then know (repeatable; a\n"
+        "                       FILE without '/' is in the current folder);\n"
+        "                       docs/plugins.md says how to write one\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
         "\n"
@@ -577,6 +584,8 @@ static int run_convert(ac_context *ctx, options *opt, const ac_format *from,
         .quiet = opt->quiet,
         .jobs = opt->jobs ? opt->jobs : default_jobs(),
         .report = opt->report,
+        .plugins = opt->plugins.items,
+        .plugin_count = opt->plugins.count,
     };
     if (opt->split && opt->bundle) {
         usage_error("%s", "--split and --bundle do opposite things: give one");
@@ -684,6 +693,7 @@ int main(int argc, char **argv)
         {"split", no_argument, NULL, OPT_SPLIT},
         {"bundle", no_argument, NULL, OPT_BUNDLE},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"plugin", required_argument, NULL, OPT_PLUGIN},
         {"check", no_argument, NULL, OPT_CHECK},
         {"strict", no_argument, NULL, OPT_STRICT},
         {"from-dialect", required_argument, NULL, OPT_FROM_DIALECT},
@@ -746,6 +756,13 @@ int main(int argc, char **argv)
         case OPT_REPORT:
             opt.report = optarg;
             break;
+        case OPT_PLUGIN:
+            /* Kept as given: list_add's "./" trimming is for globs. */
+            opt.plugins.items =
+                cli_realloc(opt.plugins.items, (opt.plugins.count + 1) *
+                                                   sizeof *opt.plugins.items);
+            opt.plugins.items[opt.plugins.count++] = cli_strdup(optarg);
+            break;
         case OPT_LIST_FORMATS:
             want_list = true;
             break;
@@ -798,6 +815,11 @@ int main(int argc, char **argv)
         goto out;
     }
     const ac_format *from = NULL, *to = NULL;
+    /* A plugin that cannot be loaded is an error in the command line. */
+    if (!cli_load_plugins(ctx, opt.plugins.items, opt.plugins.count)) {
+        rc = EXIT_USAGE;
+        goto done;
+    }
     if (want_list) {
         list_formats(ctx);
         goto done;
@@ -906,5 +928,6 @@ out:
     list_free(&opt.include);
     list_free(&opt.exclude);
     list_free(&opt.models);
+    list_free(&opt.plugins);
     return rc;
 }

@@ -533,14 +533,19 @@ static void test_add_format_errors(void **state)
     ac_context *ctx = *state;
     ac_format f = kv_format;
 
-    f.abi = 2;
+    /* Version 1 descriptors lack read_many, write_many and user. */
+    f.abi = 1;
     expect_add_error(ctx, &f,
-                     "format descriptor has ABI version 2, this library "
-                     "needs 1");
+                     "format descriptor has ABI version 1, this library "
+                     "needs 2");
+    f.abi = 3;
+    expect_add_error(ctx, &f,
+                     "format descriptor has ABI version 3, this library "
+                     "needs 2");
     f.abi = 0;
     expect_add_error(ctx, &f,
                      "format descriptor has ABI version 0, this library "
-                     "needs 1");
+                     "needs 2");
     f = kv_format;
     f.name = NULL;
     expect_add_error(ctx, &f,
