@@ -1083,6 +1083,43 @@ static void write_index(batch *b)
     free(docs);
 }
 
+/* An input's path inside the walked folder, without a tool's own folder
+ * at its start: migrating a repository (repo/.github/agents/x.agent.md)
+ * into another tool's layout gives DIR/.claude/agents/x.md, not
+ * DIR/.claude/agents/.github/agents/x.md. */
+static const char *tool_relative(const ac_context *ctx, const char *rel)
+{
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const char *folder = ac_dialect_at(ctx, i)->folder;
+        size_t n = folder ? strlen(folder) : 0;
+        if (n && strncmp(rel, folder, n) == 0 && rel[n] == '/' && rel[n + 1])
+            return rel + n + 1;
+    }
+    return rel;
+}
+
+/* The output name of an input in a tool's layout: its path without a
+ * tool's folder, and without a tool's file name ending (the longest that
+ * matches: "x.agent.md" is agent x for Copilot), then `ext`. */
+static char *tool_output_name(const ac_context *ctx, const char *rel,
+                              const char *ext)
+{
+    rel = tool_relative(ctx, rel);
+    size_t len = strlen(rel), cut = 0;
+    static const char *const more[] = {".chatmode.md", NULL};
+    for (size_t i = 0; i <= ac_dialect_count(ctx); i++) {
+        const char *e = i < ac_dialect_count(ctx)
+                            ? ac_dialect_at(ctx, i)->extension
+                            : more[0];
+        size_t n = e ? strlen(e) : 0;
+        if (n && n < len && n > cut && strcmp(rel + len - n, e) == 0)
+            cut = n;
+    }
+    if (!cut)
+        return cli_output_name(ctx, rel, ext);
+    return cli_format("%.*s%s", (int)(len - cut), rel, ext);
+}
+
 int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
 {
     batch b = {.opt = opt, .count = inputs->count};
@@ -1095,7 +1132,9 @@ int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
         job *j = &b.jobs[i];
         j->in = &inputs->items[i];
         if (opt->mode == CLI_TO_DIR) {
-            char *name = cli_output_name(b.ctx, j->in->rel, b.ext);
+            char *name = opt->to_dialect
+                             ? tool_output_name(b.ctx, j->in->rel, b.ext)
+                             : cli_output_name(b.ctx, j->in->rel, b.ext);
             j->out_path = cli_path_join(opt->output, name);
             free(name);
         } else if (opt->mode == CLI_TO_FILE) {
