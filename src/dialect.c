@@ -1403,6 +1403,9 @@ size_t ac_dialect_check(const ac_context *ctx, const ac_dialect *d,
                       (int)name->u.str.len, name->u.str.s, d->title,
                       d->name_rule ? d->name_rule : "its name rule");
     }
+    for (const char *const *k = d->required_keys; k && *k; k++)
+        if (!ac_map_get(fields, *k))
+            violation(&rc, fields, "%s requires \"%s\"", d->title, *k);
     if (d->closed) {
         for (size_t i = 0; i < fields->u.map.len; i++) {
             const acp_entry *e = &fields->u.map.entries[i];

@@ -74,6 +74,7 @@ static const char *const claude_keys[] = {"disallowedTools", "permissionMode",
                                           "color", NULL};
 
 static const char *const subagent[] = {"mode=subagent", NULL};
+static const char *const need_description[] = {"description", NULL};
 
 static const ac_dialect claude = {
     .abi = AC_DIALECT_ABI,
@@ -99,6 +100,7 @@ static const ac_dialect claude = {
                  "hyphens",
     .keyed_member = "",
     .keyed_prompt_key = "prompt",
+    .required_keys = need_description,
 };
 
 /* ---- GitHub Copilot custom agents ---- */
@@ -185,6 +187,7 @@ static const ac_dialect copilot = {
     .mcp_server = "%s/*",
     .models = copilot_models,
     .max_instructions = 30000,
+    .required_keys = need_description,
 };
 
 /* ---- OpenCode ---- */
@@ -267,6 +270,7 @@ static const ac_dialect opencode = {
     .keyed_member = "agent",
     .keyed_prompt_key = "prompt",
     .keyed_file_name = "opencode.json",
+    .required_keys = need_description,
 };
 
 /* ---- Gemini CLI subagents ---- */
@@ -334,6 +338,7 @@ static const ac_dialect gemini = {
     .name_required = true,
     .name_chars = "a-z0-9-_",
     .name_rule = "a Gemini CLI name matches ^[a-z0-9-_]+$",
+    .required_keys = need_description,
 };
 
 /* ---- Kiro (and Amazon Q Developer CLI) ---- */

@@ -138,6 +138,9 @@ typedef struct ac_dialect {
     bool name_is_file_name;
     /** Whether a name is required (checked on output). */
     bool name_required;
+    /** Other keys the tool requires (e.g. "description"), checked on
+     * output; NULL-terminated or NULL. */
+    const char *const *required_keys;
     /** The characters a name may hold, e.g. "a-z0-9-_" (ranges allowed);
      * NULL: any. */
     const char *name_chars;

@@ -330,12 +330,20 @@ static void test_rules(void **state)
     for (size_t i = 0; i < len; i++)
         memcpy(body + 2 * i, "\xC3\xA9", 2); /* é */
     doc = ac_doc_new();
-    assert_int_equal(ac_doc_set_instructions(doc, body, len * 2), AC_OK);
     const ac_dialect *copilot = ac_dialect_find(ctx, "copilot");
+    /* Copilot requires a description */
+    assert_int_equal(ac_dialect_check(ctx, copilot, doc, NULL, NULL, NULL), 1);
+    assert_int_equal(ac_map_set(ac_doc_fields(doc), "description", 11,
+                                ac_value_new_string("d", 1)),
+                     AC_OK);
+    assert_int_equal(ac_doc_set_instructions(doc, body, len * 2), AC_OK);
     assert_int_equal(ac_dialect_check(ctx, copilot, doc, NULL, NULL, NULL), 0);
     assert_int_equal(ac_doc_set_instructions(doc, body, len * 2 - 2), AC_OK);
     ac_doc_free(doc);
     doc = ac_doc_new();
+    assert_int_equal(ac_map_set(ac_doc_fields(doc), "description", 11,
+                                ac_value_new_string("d", 1)),
+                     AC_OK);
     memcpy(body + len * 2, "x", 1);
     assert_int_equal(ac_doc_set_instructions(doc, body, len * 2 + 1), AC_OK);
     assert_int_equal(ac_dialect_check(ctx, copilot, doc, NULL, NULL, NULL), 1);
