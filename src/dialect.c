@@ -413,8 +413,22 @@ static ac_status take_name(translator *t, const char *key, size_t len,
     if (!tf) {
         if (t->opt && t->opt->keep_name)
             return put_copy(t, "name", v);
-        if (t->to->name_is_file_name)
-            return AC_OK; /* the name is the output's file name */
+        if (t->to->name_is_file_name) {
+            /* the name is the output's file name */
+            const char *o = t->opt ? t->opt->output_name : NULL;
+            if (v->type == AC_STRING && o &&
+                str_eq(v->u.str.s, v->u.str.len, o))
+                return AC_OK;
+            if (o)
+                return loss(t, v,
+                            "\"%.*s\" is not written: %s names an agent by "
+                            "its file name, here \"%s\"",
+                            (int)len, key, t->to->title, o);
+            return loss(t, v,
+                        "\"%.*s\" is not written: %s names an agent by its "
+                        "file name (name the file after it)",
+                        (int)len, key, t->to->title);
+        }
         return no_equivalent(t, key, len, v, NULL);
     }
     if (v->type != AC_STRING ||

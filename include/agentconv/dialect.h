@@ -229,6 +229,11 @@ typedef struct ac_translate_options {
     /** Keep `name` even when the target names agents by file name (for a
      * keyed collection or --split, which name agents by it). */
     bool keep_name;
+    /** The output's file name without its ending, when known: a target
+     * that names agents by file name (OpenCode) then loses nothing when it
+     * equals `name`; otherwise (NULL, or another name) leaving `name` out
+     * is reported. */
+    const char *output_name;
 } ac_translate_options;
 
 /**

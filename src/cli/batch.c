@@ -355,6 +355,14 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
     const cli_batch_options *opt = w->b->opt;
     char *base = input_root(j->in, false);
     char *root = input_root(j->in, true);
+    /* the output's file name without its ending, when it has one */
+    char *out_stem = NULL;
+    if (j->out_path && opt->mode == CLI_TO_DIR) {
+        const char *b = strrchr(j->out_path, '/');
+        b = b ? b + 1 : j->out_path;
+        const char *dot = strchr(b, '.');
+        out_stem = dot ? cli_strndup(b, (size_t)(dot - b)) : cli_strdup(b);
+    }
     char *stem = NULL;
     if (strcmp(j->in->path, "-") != 0) {
         const char *b = strrchr(j->in->path, '/');
@@ -370,6 +378,7 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
         .root_dir = root,
         .file_name = stem,
         .keep_name = opt->keyed || opt->split,
+        .output_name = out_stem,
     };
     bool ok = true;
     for (size_t k = 0; ok && k < count; k++) {
@@ -395,6 +404,7 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
     free(base);
     free(root);
     free(stem);
+    free(out_stem);
     return ok;
 }
 
