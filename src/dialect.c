@@ -926,13 +926,13 @@ static ac_status write_tools(translator *t, const tool_list *l, name_list *out,
             if (!e->term) {
                 if (t->to->closed) {
                     st = loss(t, e->at,
-                              "tool \"%.*s\" is unknown to %s; left "
-                              "out (%s rejects names it does not "
+                              "tool \"%.*s\" is not in %s's tool table; "
+                              "left out (%s rejects names it does not "
                               "know)",
                               rl, e->raw, t->from->title, t->to->title);
                 } else {
                     st = loss(t, e->at,
-                              "tool \"%.*s\" is unknown to %s; "
+                              "tool \"%.*s\" is not in %s's tool table; "
                               "carried as it is",
                               rl, e->raw, t->from->title);
                     if (st == AC_OK)
@@ -1510,10 +1510,19 @@ ac_status ac_dialect_translate(ac_context *ctx, const ac_dialect *from,
     ac_doc_set_instructions_line(t.out, in->instructions_line);
     ac_value_set_position(t.out->fields, in->fields->line, in->fields->column);
     if (from == to) {
-        ac_value_free(t.out->fields);
-        t.out->fields = ac_value_copy(in->fields);
-        if (!t.out->fields)
-            st = nomem(&t);
+        /* a copy, with the name made to follow the tool's rule */
+        const ac_value *fields = in->fields;
+        for (size_t i = 0; st == AC_OK && i < fields->u.map.len; i++) {
+            const acp_entry *e = &fields->u.map.entries[i];
+            const ac_dialect_field *f = field_by_key(from, e->key, e->key_len);
+            if (f && f->kind == AC_FIELD_NAME) {
+                st = take_name(&t, e->key, e->key_len, e->value);
+            } else {
+                char *k = acp_strndup(e->key, e->key_len);
+                st = k ? put_copy(&t, k, e->value) : nomem(&t);
+                free(k);
+            }
+        }
     } else {
         const ac_value *fields = in->fields;
         for (size_t i = 0; st == AC_OK && i < fields->u.map.len; i++) {
