@@ -349,6 +349,30 @@ static const ac_dialect *source_dialect(worker *w, const job *j,
     return NULL;
 }
 
+/* A file's name without its folder and its ending: the longest ending a
+ * dialect or a form knows (".agent.md" before ".md"), else none.
+ * "powershell-5.1-expert.md" is "powershell-5.1-expert". New string. */
+static char *file_stem(const ac_context *ctx, const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t len = strlen(b), cut = 0;
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const char *e = ac_dialect_at(ctx, i)->extension;
+        size_t n = e ? strlen(e) : 0;
+        if (n && n < len && n > cut && strcmp(b + len - n, e) == 0)
+            cut = n;
+    }
+    for (size_t i = 0; i < ac_format_count(ctx); i++)
+        for (const char *const *e = ac_format_at(ctx, i)->extensions; e && *e;
+             e++) {
+            size_t n = strlen(*e);
+            if (n < len && n > cut && strcmp(b + len - n, *e) == 0)
+                cut = n;
+        }
+    return cli_strndup(b, len - cut);
+}
+
 /* --to-dialect: translate every agent read from the input, in place. */
 static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
 {
@@ -357,20 +381,11 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
     char *root = input_root(j->in, true);
     /* the output's file name without its ending, when it has one */
     char *out_stem = NULL;
-    if (j->out_path && opt->mode == CLI_TO_DIR) {
-        const char *b = strrchr(j->out_path, '/');
-        b = b ? b + 1 : j->out_path;
-        const char *dot = strchr(b, '.');
-        out_stem = dot ? cli_strndup(b, (size_t)(dot - b)) : cli_strdup(b);
-    }
+    if (j->out_path && opt->mode == CLI_TO_DIR)
+        out_stem = file_stem(w->ctx, j->out_path);
     char *stem = NULL;
-    if (strcmp(j->in->path, "-") != 0) {
-        const char *b = strrchr(j->in->path, '/');
-        b = b ? b + 1 : j->in->path;
-        /* the name without its ending: ".agent.md", ".md", ".json", ... */
-        const char *dot = strchr(b, '.');
-        stem = dot ? cli_strndup(b, (size_t)(dot - b)) : cli_strdup(b);
-    }
+    if (strcmp(j->in->path, "-") != 0)
+        stem = file_stem(w->ctx, j->in->path);
     ac_translate_options to = {
         .source = display_name(j->in),
         .base_dir = base,
