@@ -95,9 +95,9 @@ static const ac_dialect claude = {
     .models = claude_models,
     .implied = subagent,
     .name_required = true,
-    .name_chars = "a-z0-9-",
-    .name_rule = "a Claude Code name is lowercase letters, digits and "
-                 "hyphens",
+    .name_chars = "a-z0-9-._",
+    .name_rule = "a Claude Code name is lowercase letters, digits, hyphens "
+                 "(and the dots and underscores real agents use)",
     .keyed_member = "",
     .keyed_prompt_key = "prompt",
     .required_keys = need_description,
