@@ -15,6 +15,8 @@
  * SPDX-License-Identifier: MIT
  */
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,17 +45,61 @@ static ac_status check_text(json_writer *w, const char *s, size_t len,
     return acp_check_text_at(s, len, step, kind, w->error);
 }
 
-/* Append a JSON string: runs of bytes that need no escape go in one
- * append each. */
+/* Whether any of the eight bytes of `w` needs an escape in a JSON string:
+ * a control character (below 0x20), '"' or '\\'. The usual bit tricks: a
+ * byte below 0x20 (high bit clear) borrows when 0x20 is taken from it; a
+ * byte equal to '"' or '\\' is zero after the XOR, and a zero byte
+ * borrows when 1 is taken from it. A byte of 0x80 or more never answers
+ * (its high bit is masked out), and a byte is only marked wrongly above
+ * one marked rightly, so the answer for the word is exact. */
+static bool word_needs_escape(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w;
+    uint64_t q = (quote - ones) & ~quote;
+    uint64_t b = (backslash - ones) & ~backslash;
+    return ((control | q | b) & highs) != 0;
+}
+
+/* Append a JSON string. Room for the quotes and the bytes as they are is
+ * made first; runs of bytes that need no escape, found eight at a time,
+ * are copied straight into the buffer, and each escape makes room for its
+ * few extra bytes. */
 static ac_status put_string(ac_buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    ac_status st = ac_buf_append(out, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < len && st == AC_OK; i++) {
+    if (len > SIZE_MAX / 2 || acp_buf_reserve(out, len + 2) != AC_OK)
+        return AC_ERR_NOMEM;
+    char *d = out->data + out->len;
+    size_t left = len; /* bytes of `s` still to copy: room is kept for them */
+    *d++ = '"';
+    size_t i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (word_needs_escape(w))
+                break;
+            i += 8;
+        }
+        while (i < len) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c == '"' || c == '\\')
+                break;
+            i++;
+            if ((i & 7) == 0 && len - i >= 8)
+                break; /* back to the words */
+        }
+        memcpy(d, s + run, i - run);
+        d += i - run;
+        left -= i - run;
+        if (i >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
+            continue; /* only back to the words */
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
         size_t n = 2;
         switch (c) {
@@ -87,16 +133,20 @@ static ac_status put_string(ac_buf *out, const char *s, size_t len)
             n = 6;
             break;
         }
-        st = ac_buf_append(out, s + run, i - run);
-        if (st == AC_OK)
-            st = ac_buf_append(out, esc, n);
-        run = i + 1;
+        /* The byte had room; its escape needs n - 1 more. */
+        out->len = (size_t)(d - out->data);
+        if (acp_buf_reserve(out, n + left + 1) != AC_OK)
+            return AC_ERR_NOMEM;
+        d = out->data + out->len;
+        memcpy(d, esc, n);
+        d += n;
+        left--;
+        i++;
     }
-    if (st == AC_OK)
-        st = ac_buf_append(out, s + run, len - run);
-    if (st == AC_OK)
-        st = ac_buf_append(out, "\"", 1);
-    return st;
+    *d++ = '"';
+    out->len = (size_t)(d - out->data);
+    *d = '\0';
+    return AC_OK;
 }
 
 /* Two spaces per level. */
@@ -279,6 +329,10 @@ ac_status acp_json_write(ac_context *ctx, const ac_format *format,
 {
     json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH], 0};
     (void)format;
+    /* Most of an agent is its instructions: room for them (and a few
+     * fields) at once saves growing the buffer step by step. */
+    if (acp_buf_reserve(out, doc->instructions_len + 1024) != AC_OK)
+        return fail_nomem(&w);
     ac_status st = write_agent(&w, doc, 0);
     if (st == AC_OK && ac_buf_append(out, "\n", 1) != AC_OK)
         st = fail_nomem(&w);

@@ -33,22 +33,29 @@ void acp_buf_release(ac_buf *buf)
     acp_buf_init(buf);
 }
 
-ac_status ac_buf_append(ac_buf *buf, const void *data, size_t len)
+ac_status acp_buf_reserve(ac_buf *buf, size_t extra)
 {
-    if (!buf || (!data && len))
-        return AC_ERR_ARGUMENT;
-    if (len > SIZE_MAX - buf->len - 1)
+    if (extra > SIZE_MAX - buf->len - 1)
         return AC_ERR_NOMEM;
-    if (buf->len + len + 1 > buf->cap) {
+    if (buf->len + extra + 1 > buf->cap) {
         size_t cap = buf->cap ? buf->cap : 256;
-        while (cap < buf->len + len + 1)
-            cap = cap > SIZE_MAX / 2 ? buf->len + len + 1 : cap * 2;
+        while (cap < buf->len + extra + 1)
+            cap = cap > SIZE_MAX / 2 ? buf->len + extra + 1 : cap * 2;
         char *p = realloc(buf->data, cap);
         if (!p)
             return AC_ERR_NOMEM;
         buf->data = p;
         buf->cap = cap;
     }
+    return AC_OK;
+}
+
+ac_status ac_buf_append(ac_buf *buf, const void *data, size_t len)
+{
+    if (!buf || (!data && len))
+        return AC_ERR_ARGUMENT;
+    if (buf->len + len + 1 > buf->cap && acp_buf_reserve(buf, len) != AC_OK)
+        return AC_ERR_NOMEM;
     if (len)
         memcpy(buf->data + buf->len, data, len);
     buf->len += len;
