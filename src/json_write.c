@@ -45,27 +45,53 @@ static ac_status check_text(json_writer *w, const char *s, size_t len,
     return acp_check_text_at(s, len, step, kind, w->error);
 }
 
-/* Whether any of the eight bytes of `w` needs an escape in a JSON string:
- * a control character (below 0x20), '"' or '\\'. The usual bit tricks: a
- * byte below 0x20 (high bit clear) borrows when 0x20 is taken from it; a
- * byte equal to '"' or '\\' is zero after the XOR, and a zero byte
- * borrows when 1 is taken from it. A byte of 0x80 or more never answers
+static bool byte_needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The bytes of `w` that need an escape in a JSON string (a control
+ * character, below 0x20, '"' or '\\') marked by their high bit, with the
+ * usual bit tricks: a byte below 0x20 borrows when 0x20 is taken from it;
+ * a byte equal to '"' or '\\' is zero after the XOR, and a zero byte
+ * borrows when 1 is taken from it. A byte of 0x80 or more is never marked
  * (its high bit is masked out), and a byte is only marked wrongly above
- * one marked rightly, so the answer for the word is exact. */
-static bool word_needs_escape(uint64_t w)
+ * one marked rightly (by the borrow), so the lowest mark is exact. */
+static uint64_t escape_marks(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
     uint64_t control = (w - ones * 0x20) & ~w;
     uint64_t q = (quote - ones) & ~quote;
     uint64_t b = (backslash - ones) & ~backslash;
-    return ((control | q | b) & highs) != 0;
+    return (control | q | b) & highs;
+}
+
+/* The first byte at or after `i` that needs an escape, or `len`. Eight
+ * bytes at a time where the byte order lets the lowest mark give the
+ * place (little-endian, with a count of trailing zeros), else a byte at a
+ * time. */
+static size_t next_escape(const char *s, size_t i, size_t len)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                           \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        uint64_t marks = escape_marks(w);
+        if (marks)
+            return i + (size_t)(__builtin_ctzll(marks) >> 3);
+        i += 8;
+    }
+#endif
+    while (i < len && !byte_needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
 }
 
 /* Append a JSON string. Room for the quotes and the bytes as they are is
- * made first; runs of bytes that need no escape, found eight at a time,
- * are copied straight into the buffer, and each escape makes room for its
- * few extra bytes. */
+ * made first; the runs of bytes that need no escape are copied straight
+ * into the buffer, and each escape makes room for its few extra bytes. */
 static ac_status put_string(ac_buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -76,30 +102,13 @@ static ac_status put_string(ac_buf *out, const char *s, size_t len)
     *d++ = '"';
     size_t i = 0;
     while (i < len) {
-        size_t run = i;
-        while (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, sizeof w);
-            if (word_needs_escape(w))
-                break;
-            i += 8;
-        }
-        while (i < len) {
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x20 || c == '"' || c == '\\')
-                break;
-            i++;
-            if ((i & 7) == 0 && len - i >= 8)
-                break; /* back to the words */
-        }
-        memcpy(d, s + run, i - run);
-        d += i - run;
-        left -= i - run;
-        if (i >= len)
+        size_t end = next_escape(s, i, len);
+        memcpy(d, s + i, end - i);
+        d += end - i;
+        left -= end - i;
+        if (end >= len)
             break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue; /* only back to the words */
+        unsigned char c = (unsigned char)s[end];
         char esc[6] = {'\\', 0, 0, 0, 0, 0};
         size_t n = 2;
         switch (c) {
@@ -134,14 +143,16 @@ static ac_status put_string(ac_buf *out, const char *s, size_t len)
             break;
         }
         /* The byte had room; its escape needs n - 1 more. */
-        out->len = (size_t)(d - out->data);
-        if (acp_buf_reserve(out, n + left + 1) != AC_OK)
-            return AC_ERR_NOMEM;
-        d = out->data + out->len;
+        if ((size_t)(out->data + out->cap - d) < n + left + 1) {
+            out->len = (size_t)(d - out->data);
+            if (acp_buf_reserve(out, n + left + 1) != AC_OK)
+                return AC_ERR_NOMEM;
+            d = out->data + out->len;
+        }
         memcpy(d, esc, n);
         d += n;
         left--;
-        i++;
+        i = end + 1;
     }
     *d++ = '"';
     out->len = (size_t)(d - out->data);

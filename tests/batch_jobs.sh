@@ -148,6 +148,7 @@ mkfifo "$tmp/race/in/a.md"
 AGENTCONV_TEST_NO_RENAMEAT2=1 run race -t json -j 1 -o "$tmp/race/out/" "$tmp/race/in/a.md" "$tmp/race/in/b.md"
 wait
 [ "$(cat "$tmp/race/out/b.json")" = "not mine" ] || fail "the link() way replaced a file in the way"
+grep -q '"name": "a"' "$tmp/race/out/a.json" || fail "the agent read from a fifo was not written"
 grep -q "b.json: error: exists with other contents" "$tmp/race.err" ||
     fail "the link() way did not report the file in the way: $(cat "$tmp/race.err")"
 [ "$(cat "$tmp/race.code")" = 1 ] || fail "a file in the way: exit $(cat "$tmp/race.code"), expected 1"
