@@ -8,7 +8,9 @@
 # written without a look first) and into an existing one give the same
 # files; a rerun is all unchanged; with AGENTCONV_TEST_NO_RENAMEAT2=1 the
 # safe write's other way (link and unlink) writes the same files, leaves no
-# temporary file and still refuses a file that is in the way.
+# temporary file and still refuses a file that is in the way; on a terminal
+# (script(1), when it is there) the progress line is drawn while threads
+# wait for a slow first input, and the run ends with the same files.
 #
 # usage: batch_jobs.sh AGENTCONV
 set -eu
@@ -154,6 +156,29 @@ grep -q "b.json: error: exists with other contents" "$tmp/race.err" ||
 [ "$(cat "$tmp/race.code")" = 1 ] || fail "a file in the way: exit $(cat "$tmp/race.code"), expected 1"
 if find "$tmp/race/out" -name '.agentconv-*' | grep -q .; then
     fail "the link() way left a temporary file after a refusal"
+fi
+
+# The progress line, on a terminal (script(1) gives one): the first input
+# is a fifo fed after a second, so the other threads fill the window and
+# wait, drawing the progress line while they do; the run must end with the
+# same files as -j 1 and the line cleared.
+if command -v script >/dev/null 2>&1; then
+    mkdir -p "$tmp/slow"
+    mkfifo "$tmp/slow/first.md"
+    (
+        sleep 1
+        printf -- '---\nname: first\n---\nBody.\n' >"$tmp/slow/first.md"
+    ) &
+    code=0
+    script -qec "'$bin' -t json -j 3 -o '$tmp/out-tty/' '$tmp/slow/first.md' '$lib'" \
+        /dev/null >"$tmp/tty.txt" 2>&1 </dev/null || code=$?
+    wait
+    [ "$code" = 1 ] || fail "on a terminal: exit $code, expected 1"
+    grep -q "files/s" "$tmp/tty.txt" || fail "on a terminal: no progress line drawn"
+    grep -q "^agentconv: .* converted" "$tmp/tty.txt" || fail "on a terminal: no summary"
+    [ -f "$tmp/out-tty/first.json" ] || fail "on a terminal: the fifo's agent was not written"
+    rm -f "$tmp/out-tty/first.json"
+    diff -r "$tmp/out-j1" "$tmp/out-tty" >/dev/null || fail "on a terminal: different files"
 fi
 
 if [ "$failures" -ne 0 ]; then

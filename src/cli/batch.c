@@ -767,6 +767,8 @@ static void wait_for_change(batch *b)
             progress_draw(b, done);
             pthread_mutex_lock(&b->lock);
             b->committing = false;
+            /* A worker that finished the head meanwhile left it to us. */
+            commit_ready(b);
         }
     }
     b->waiting--;
