@@ -23,6 +23,10 @@
 #include "internal.h"
 #include "json_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef struct json_writer {
     ac_context *ctx;
     ac_buf *out;
@@ -67,13 +71,13 @@ static uint64_t escape_marks(uint64_t w)
     return (control | q | b) & highs;
 }
 
-/* The first byte at or after `i` that needs an escape, or `len`. Eight
+/* The first byte at or after `i` that needs an escape, or `len`: eight
  * bytes at a time where the byte order lets the lowest mark give the
  * place (little-endian, with a count of trailing zeros), else a byte at a
  * time. */
 static size_t next_escape(const char *s, size_t i, size_t len)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                           \
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     while (len - i >= 8) {
         uint64_t w;
@@ -89,70 +93,116 @@ static size_t next_escape(const char *s, size_t i, size_t len)
     return i;
 }
 
-/* Append a JSON string. Room for the quotes and the bytes as they are is
- * made first; the runs of bytes that need no escape are copied straight
- * into the buffer, and each escape makes room for its few extra bytes. */
-static ac_status put_string(ac_buf *out, const char *s, size_t len)
+/* The escape of byte `c` (one that needs one) at `d`; returns its length,
+ * 2 or 6. */
+static size_t put_escape(unsigned char c, char *d)
 {
     static const char hex[] = "0123456789abcdef";
-    if (len > SIZE_MAX / 2 || acp_buf_reserve(out, len + 2) != AC_OK)
+    char second;
+    switch (c) {
+    case '"':
+        second = '"';
+        break;
+    case '\\':
+        second = '\\';
+        break;
+    case '\b':
+        second = 'b';
+        break;
+    case '\f':
+        second = 'f';
+        break;
+    case '\n':
+        second = 'n';
+        break;
+    case '\r':
+        second = 'r';
+        break;
+    case '\t':
+        second = 't';
+        break;
+    default:
+        memcpy(d, "\\u00", 4);
+        d[4] = hex[c >> 4];
+        d[5] = hex[c & 0x0f];
+        return 6;
+    }
+    d[0] = '\\';
+    d[1] = second;
+    return 2;
+}
+
+/* Room at `*d` (a place in `out`'s bytes) for `need` more bytes: grows the
+ * buffer when needed, moving `*d` with it. */
+static ac_status room_at(ac_buf *out, char **d, size_t need)
+{
+    if ((size_t)(out->data + out->cap - *d) >= need)
+        return AC_OK;
+    out->len = (size_t)(*d - out->data);
+    if (acp_buf_reserve(out, need) != AC_OK)
+        return AC_ERR_NOMEM;
+    *d = out->data + out->len;
+    return AC_OK;
+}
+
+/* How many bytes past the end of a string put_string may write and then
+ * overwrite (a whole block of sixteen is stored before it is looked at). */
+enum { SLACK = 16 };
+
+/* Append a JSON string. Room is made first for the quotes, the bytes as
+ * they are and a little slack; each escape makes room for its few extra
+ * bytes. With SSE2 (every x86-64 has it) the bytes go sixteen at a time:
+ * a block is stored as it is, then looked at; when it holds a byte to
+ * escape, the output goes on from that byte, so the stored bytes after it
+ * are overwritten. A byte is a control character when the unsigned
+ * maximum of it and 0x1f is 0x1f. The rest, and every byte without SSE2,
+ * goes in runs found by next_escape. */
+static ac_status put_string(ac_buf *out, const char *s, size_t len)
+{
+    if (len > SIZE_MAX / 2 || acp_buf_reserve(out, len + 2 + SLACK) != AC_OK)
         return AC_ERR_NOMEM;
     char *d = out->data + out->len;
-    size_t left = len; /* bytes of `s` still to copy: room is kept for them */
     *d++ = '"';
     size_t i = 0;
+    /* Invariant: room at d for the len - i bytes left, the closing quote,
+     * the NUL and SLACK. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1f);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)d, v);
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                         _mm_cmpeq_epi8(v, backslash)),
+            _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (!mask) {
+            i += 16;
+            d += 16;
+            continue;
+        }
+        size_t k = (size_t)__builtin_ctz(mask);
+        i += k;
+        d += k;
+        if (room_at(out, &d, 6 + (len - i - 1) + 2 + SLACK) != AC_OK)
+            return AC_ERR_NOMEM;
+        d += put_escape((unsigned char)s[i], d);
+        i++;
+    }
+#endif
     while (i < len) {
         size_t end = next_escape(s, i, len);
         memcpy(d, s + i, end - i);
         d += end - i;
-        left -= end - i;
-        if (end >= len)
+        i = end;
+        if (i >= len)
             break;
-        unsigned char c = (unsigned char)s[end];
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 0x0f];
-            n = 6;
-            break;
-        }
-        /* The byte had room; its escape needs n - 1 more. */
-        if ((size_t)(out->data + out->cap - d) < n + left + 1) {
-            out->len = (size_t)(d - out->data);
-            if (acp_buf_reserve(out, n + left + 1) != AC_OK)
-                return AC_ERR_NOMEM;
-            d = out->data + out->len;
-        }
-        memcpy(d, esc, n);
-        d += n;
-        left--;
-        i = end + 1;
+        if (room_at(out, &d, 6 + (len - i - 1) + 2 + SLACK) != AC_OK)
+            return AC_ERR_NOMEM;
+        d += put_escape((unsigned char)s[i], d);
+        i++;
     }
     *d++ = '"';
     out->len = (size_t)(d - out->data);

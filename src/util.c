@@ -12,6 +12,10 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- version ---- */
 
 int ac_version(void) { return AGENTCONV_VERSION; }
@@ -181,8 +185,20 @@ bool acp_utf8_check(const char *str, size_t len, size_t *bad, bool *is_nul)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
-        /* Fast path: eight ASCII bytes without a NUL at a time (most of an
-         * agent's text), found with the usual bit tricks on a word. */
+#if defined(__SSE2__)
+        /* Fast path: sixteen ASCII bytes without a NUL at a time (most of
+         * an agent's text) with SSE2 (every x86-64 has it): no high bit
+         * set, no byte equal to zero. */
+        while (len - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i zero = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+            if (_mm_movemask_epi8(_mm_or_si128(v, zero)) != 0)
+                break;
+            i += 16;
+        }
+#endif
+        /* Fast path: eight ASCII bytes without a NUL at a time, found with
+         * the usual bit tricks on a word. */
         while (len - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, sizeof w);
