@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The batch mode's scheduling: a generated tree of several hundred agents,
-# good and broken, converted with -j 1, -j 2 and -j 7 (one input at a time,
-# chunks of inputs handed to two and to seven threads, with a window of
-# inputs in flight far smaller than the tree), must give the same files, the
+# The batch mode's scheduling: a generated tree of 3,000 agents, good and
+# broken, converted with -j 1, 2, 3 and 7 (one input at a time, chunks of
+# inputs handed to two, three and seven threads, with a window of inputs in
+# flight smaller than the tree for 2 and 3), must give the same files, the
 # same messages in the same order, the same --report (but for its time) and
 # the same --dry-run lines. Also: writing into a new -o folder (outputs
 # written without a look first) and into an existing one give the same
@@ -31,36 +31,41 @@ fail() {
 }
 
 # --- the tree ------------------------------------------------------------
-# 12 folders of 50 files, and a subfolder in the middle of each folder's
-# entries (so the files after it are of the folder again). Every 7th file
-# has a YAML comment (a warning), every 23rd a duplicate key (an error),
-# every 31st no front matter (a README: skipped), every 37th an indented
-# front matter (an error); names sort in a different order than they were
-# made.
+# 30 folders of 100 files (3,000: more than the window of inputs in flight
+# for -j 2 and -j 3, 1,024 and 1,536, so it wraps around), and a subfolder
+# in the middle of each folder's entries (so the files after it are of the
+# folder again). Every 7th file has a YAML comment (a warning), every 23rd
+# a duplicate key (an error), every 31st no front matter (a README:
+# skipped), every 37th an indented front matter (an error).
 lib=$tmp/lib
-n=0
-for d in $(seq -w 0 11); do
-    mkdir -p "$lib/d$d/m-sub"
-    for i in $(seq -w 0 49); do
-        n=$((n + 1))
-        case $i in
-        2?) f=$lib/d$d/m-sub/agent-$i.md ;;
-        *) f=$lib/d$d/agent-$i.md ;;
-        esac
-        if [ $((n % 31)) = 0 ]; then
-            printf '# Notes %s\n\nNot an agent.\n' "$n" >"$f"
-        elif [ $((n % 37)) = 0 ]; then
-            printf '  ---\nname: x%s\n---\nBody.\n' "$n" >"$f"
-        elif [ $((n % 23)) = 0 ]; then
-            printf -- '---\nname: a%s\nname: b%s\n---\nBody.\n' "$n" "$n" >"$f"
-        elif [ $((n % 7)) = 0 ]; then
-            printf -- '---\nname: agent-%s # who\ndescription: "a \\"quoted\\" one"\n---\nLine one\twith a tab.\r\nLine two.\n' "$n" >"$f"
-        else
-            printf -- '---\nname: agent-%s\ndescription: Agent number %s\ntools: [Read, Grep]\n---\n\nYou are agent %s.\n\n%s\n' \
-                "$n" "$n" "$n" "$(seq -s ' ' 1 $((n % 200)))" >"$f"
-        fi
-    done
-done
+python3 - "$lib" <<'EOF'
+import os, sys
+lib = sys.argv[1]
+n = 0
+for d in range(30):
+    os.makedirs(f"{lib}/d{d:02}/m-sub")
+    for i in range(100):
+        n += 1
+        sub = "m-sub/" if 20 <= i < 30 else ""
+        path = f"{lib}/d{d:02}/{sub}agent-{i:02}.md"
+        if n % 31 == 0:
+            text = f"# Notes {n}\n\nNot an agent.\n"
+        elif n % 37 == 0:
+            text = f"  ---\nname: x{n}\n---\nBody.\n"
+        elif n % 23 == 0:
+            text = f"---\nname: a{n}\nname: b{n}\n---\nBody.\n"
+        elif n % 7 == 0:
+            text = (f"---\nname: agent-{n} # who\n"
+                    'description: "a \\"quoted\\" one"\n---\n'
+                    "Line one\twith a tab.\r\nLine two.\n")
+        else:
+            words = " ".join(str(k) for k in range(n % 200))
+            text = (f"---\nname: agent-{n}\ndescription: Agent number {n}\n"
+                    f"tools: [Read, Grep]\n---\n\nYou are agent {n}.\n\n"
+                    f"{words}\n")
+        with open(path, "w", newline="") as f:
+            f.write(text)
+EOF
 inputs=$(find "$lib" -type f | wc -l)
 
 # run NAME ARGS...: agentconv, stdout in NAME.out, stderr in NAME.err with
@@ -88,7 +93,7 @@ no_seconds() {
     sed -e 's/"seconds": [0-9.]*/"seconds": -/' -e 's#/out-j[0-9]*/#/OUT/#g' "$1"
 }
 
-for j in 1 2 7; do
+for j in 1 2 3 7; do
     run "j$j" -t json -j "$j" -o "$tmp/out-j$j/" --report "$tmp/report-j$j.json" "$lib"
     no_seconds "$tmp/report-j$j.json" >"$tmp/report-j$j.txt"
     run "dry-j$j" -t json -j "$j" --dry-run -o "$tmp/out-j1/" "$lib"
@@ -97,7 +102,7 @@ done
 grep -q "error: duplicate key" "$tmp/j1.err" || fail "no duplicate-key error printed"
 grep -q "warning: " "$tmp/j1.err" || fail "no warning printed"
 written=$(find "$tmp/out-j1" -type f -name '*.json' | wc -l)
-[ "$written" -gt 500 ] || fail "only $written outputs of $inputs inputs"
+[ "$written" -gt 2500 ] || fail "only $written outputs of $inputs inputs"
 python3 -m json.tool "$tmp/report-j1.json" >/dev/null || fail "the report is not JSON"
 python3 - "$tmp/report-j1.json" "$inputs" <<'EOF' || fail "the report does not list every input"
 import json, sys
@@ -107,7 +112,7 @@ assert r["summary"]["inputs"] == n == len(r["inputs"]), (r["summary"], n)
 paths = [i["path"] for i in r["inputs"]]
 assert paths == sorted(paths, key=lambda p: p.split("/")), "not in walk order"
 EOF
-for j in 2 7; do
+for j in 2 3 7; do
     diff -r "$tmp/out-j1" "$tmp/out-j$j" >/dev/null || fail "-j 1 and -j $j write different trees"
     same "$tmp/j1.err" "$tmp/j$j.err" "-j 1 and -j $j print different messages"
     same "$tmp/j1.code" "$tmp/j$j.code" "-j 1 and -j $j exit differently"
@@ -185,4 +190,4 @@ if [ "$failures" -ne 0 ]; then
     echo "batch_jobs: $failures failures" >&2
     exit 1
 fi
-echo "batch_jobs: $inputs inputs, -j 1, 2 and 7 alike"
+echo "batch_jobs: $inputs inputs, -j 1, 2, 3 and 7 alike"

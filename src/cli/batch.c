@@ -1195,9 +1195,17 @@ int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
     if (b.chunk > 32)
         b.chunk = 32;
     b.keep_all = opt->mode == CLI_TO_BUNDLE || wants_index(&b);
-    b.ring_size = b.keep_all     ? b.count
-                  : threads <= 1 ? 1
-                                 : (size_t)threads * b.chunk * 4;
+    /* The window: 16 chunks per thread, at most 4,096 inputs (a few
+     * hundred kB of records) unless the threads need more for 2 chunks
+     * each, and never more than the inputs. */
+    size_t per_chunk = (size_t)threads * b.chunk;
+    b.ring_size = per_chunk * 16 < 4096 ? per_chunk * 16 : 4096;
+    if (b.ring_size < per_chunk * 2)
+        b.ring_size = per_chunk * 2;
+    if (threads <= 1)
+        b.ring_size = 1;
+    if (b.keep_all || b.ring_size > b.count)
+        b.ring_size = b.count;
     if (b.ring_size == 0)
         b.ring_size = 1;
     b.ring = cli_calloc(b.ring_size, sizeof *b.ring);
