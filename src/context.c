@@ -5,10 +5,13 @@
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <pthread.h>
@@ -408,21 +411,101 @@ ac_status acp_slurp(FILE *fp, uint64_t limit, char **data, size_t *len)
     return *data ? AC_OK : AC_ERR_NOMEM;
 }
 
+/* Read a regular file of `size` bytes (from fstat) with one read() in the
+ * usual case: a read asks for one byte more than the size, so that a file
+ * that grew in the meantime is read on to its end. A short read of a regular
+ * file is its end. Returns AC_OK, AC_ERR_IO (errno set) or AC_ERR_NOMEM. */
+static ac_status read_regular(int fd, size_t size, uint64_t limit, char **data,
+                              size_t *len)
+{
+    size_t cap = size + 2, n = 0;
+    char *p = malloc(cap);
+    if (!p)
+        return AC_ERR_NOMEM;
+    for (;;) {
+        ssize_t got = read(fd, p + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(p);
+            return AC_ERR_IO;
+        }
+        n += (size_t)got;
+        if (got == 0 || n < cap - 1 || n > limit)
+            break;
+        /* The file grew: read on, a block at a time. */
+        if (cap > SIZE_MAX / 2) {
+            free(p);
+            return AC_ERR_NOMEM;
+        }
+        char *q = realloc(p, cap * 2);
+        if (!q) {
+            free(p);
+            return AC_ERR_NOMEM;
+        }
+        p = q;
+        cap *= 2;
+    }
+    p[n] = '\0';
+    *data = p;
+    *len = n;
+    return AC_OK;
+}
+
 /* Read a whole file ("-" is standard input) under the input-size limit.
- * On success `*data` is a new buffer and `*source` the input's name. */
+ * On success `*data` is a new buffer and `*source` the input's name. A
+ * regular file is read with open, fstat and (usually) one read; a file
+ * larger than the limit is not read at all; standard input and other
+ * files (pipes, devices) through stdio, stopping one chunk past the
+ * limit. */
 static ac_status load_file(ac_context *ctx, const char *path, char **data,
                            size_t *len, const char **source, ac_error *error)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     *source = is_stdin ? "<stdin>" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp)
-        return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
-                             "cannot open: %s", strerror(errno));
-    ac_status st = acp_slurp(fp, ctx->limits[AC_LIMIT_INPUT_SIZE], data, len);
-    int saved = errno;
-    if (!is_stdin)
-        fclose(fp);
+    uint64_t limit = ctx->limits[AC_LIMIT_INPUT_SIZE];
+    ac_status st;
+    int saved = 0;
+    if (is_stdin) {
+        st = acp_slurp(stdin, limit, data, len);
+        saved = errno;
+    } else {
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+            return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
+                                 "cannot open: %s", strerror(errno));
+        struct stat info;
+        if (fstat(fd, &info) != 0) {
+            saved = errno;
+            close(fd);
+            return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
+                                 "cannot read: %s", strerror(saved));
+        }
+        if (S_ISREG(info.st_mode) && (uint64_t)info.st_size > limit) {
+            close(fd);
+            return acp_error_set(error, AC_ERR_LIMIT, *source, 0, 0, -1,
+                                 "input of %llu bytes exceeds the input-size "
+                                 "limit (%llu bytes)",
+                                 (unsigned long long)info.st_size,
+                                 (unsigned long long)limit);
+        }
+        if (S_ISREG(info.st_mode)) {
+            st = read_regular(fd, (size_t)info.st_size, limit, data, len);
+            saved = errno;
+            close(fd);
+        } else {
+            FILE *fp = fdopen(fd, "rb");
+            if (!fp) {
+                saved = errno;
+                close(fd);
+                return acp_error_set(error, AC_ERR_IO, *source, 0, 0, -1,
+                                     "cannot read: %s", strerror(saved));
+            }
+            st = acp_slurp(fp, limit, data, len);
+            saved = errno;
+            fclose(fp);
+        }
+    }
     if (st == AC_ERR_IO)
         return acp_error_set(error, st, *source, 0, 0, -1, "cannot read: %s",
                              strerror(saved));

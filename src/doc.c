@@ -78,9 +78,12 @@ bool ac_doc_equal(const ac_doc *a, const ac_doc *b)
 
 void ac_normalize_instructions(char *text, size_t *len)
 {
-    size_t n = *len, w = 0;
-    /* CRLF and lone CR to LF. */
-    for (size_t r = 0; r < n; r++) {
+    size_t n = *len;
+    /* CRLF and lone CR to LF, from the first CR on (most texts have none:
+     * memchr finds that quickly). */
+    const char *cr = n ? memchr(text, '\r', n) : NULL;
+    size_t w = cr ? (size_t)(cr - text) : n;
+    for (size_t r = w; r < n; r++) {
         if (text[r] == '\r') {
             text[w++] = '\n';
             if (r + 1 < n && text[r + 1] == '\n')
@@ -103,7 +106,8 @@ void ac_normalize_instructions(char *text, size_t *len)
     }
     if (i == n)
         start = n; /* only blank lines: the text is empty */
-    memmove(text, text + start, n - start);
+    if (start)
+        memmove(text, text + start, n - start);
     *len = n - start;
 }
 

@@ -112,6 +112,10 @@ void acp_buf_init(ac_buf *buf);
 /** Release the buffer's memory and make it empty. */
 void acp_buf_release(ac_buf *buf);
 
+/** Make room for `extra` more bytes (and the NUL after them) without
+ * changing the contents: AC_OK or AC_ERR_NOMEM. */
+ac_status acp_buf_reserve(ac_buf *buf, size_t extra);
+
 /**
  * Hand the buffer's bytes to the caller as a NUL-terminated string to free()
  * (an empty buffer gives ""). Returns NULL when out of memory.

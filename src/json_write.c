@@ -15,11 +15,17 @@
  * SPDX-License-Identifier: MIT
  */
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "json_internal.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct json_writer {
     ac_context *ctx;
@@ -43,60 +49,165 @@ static ac_status check_text(json_writer *w, const char *s, size_t len,
     return acp_check_text_at(s, len, step, kind, w->error);
 }
 
-/* Append a JSON string: runs of bytes that need no escape go in one
- * append each. */
-static ac_status put_string(ac_buf *out, const char *s, size_t len)
+static bool byte_needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The bytes of `w` that need an escape in a JSON string (a control
+ * character, below 0x20, '"' or '\\') marked by their high bit, with the
+ * usual bit tricks: a byte below 0x20 borrows when 0x20 is taken from it;
+ * a byte equal to '"' or '\\' is zero after the XOR, and a zero byte
+ * borrows when 1 is taken from it. A byte of 0x80 or more is never marked
+ * (its high bit is masked out), and a byte is only marked wrongly above
+ * one marked rightly (by the borrow), so the lowest mark is exact. */
+static uint64_t escape_marks(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t control = (w - ones * 0x20) & ~w;
+    uint64_t q = (quote - ones) & ~quote;
+    uint64_t b = (backslash - ones) & ~backslash;
+    return (control | q | b) & highs;
+}
+
+/* The first byte at or after `i` that needs an escape, or `len`: eight
+ * bytes at a time where the byte order lets the lowest mark give the
+ * place (little-endian, with a count of trailing zeros), else a byte at a
+ * time. */
+static size_t next_escape(const char *s, size_t i, size_t len)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) &&                            \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof w);
+        uint64_t marks = escape_marks(w);
+        if (marks)
+            return i + (size_t)(__builtin_ctzll(marks) >> 3);
+        i += 8;
+    }
+#endif
+    while (i < len && !byte_needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* The escape of byte `c` (one that needs one) at `d`; returns its length,
+ * 2 or 6. */
+static size_t put_escape(unsigned char c, char *d)
 {
     static const char hex[] = "0123456789abcdef";
-    ac_status st = ac_buf_append(out, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < len && st == AC_OK; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t n = 2;
-        switch (c) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[1] = 'u';
-            esc[2] = '0';
-            esc[3] = '0';
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 0x0f];
-            n = 6;
-            break;
-        }
-        st = ac_buf_append(out, s + run, i - run);
-        if (st == AC_OK)
-            st = ac_buf_append(out, esc, n);
-        run = i + 1;
+    char second;
+    switch (c) {
+    case '"':
+        second = '"';
+        break;
+    case '\\':
+        second = '\\';
+        break;
+    case '\b':
+        second = 'b';
+        break;
+    case '\f':
+        second = 'f';
+        break;
+    case '\n':
+        second = 'n';
+        break;
+    case '\r':
+        second = 'r';
+        break;
+    case '\t':
+        second = 't';
+        break;
+    default:
+        memcpy(d, "\\u00", 4);
+        d[4] = hex[c >> 4];
+        d[5] = hex[c & 0x0f];
+        return 6;
     }
-    if (st == AC_OK)
-        st = ac_buf_append(out, s + run, len - run);
-    if (st == AC_OK)
-        st = ac_buf_append(out, "\"", 1);
-    return st;
+    d[0] = '\\';
+    d[1] = second;
+    return 2;
+}
+
+/* Room at `*d` (a place in `out`'s bytes) for `need` more bytes: grows the
+ * buffer when needed, moving `*d` with it. */
+static ac_status room_at(ac_buf *out, char **d, size_t need)
+{
+    if ((size_t)(out->data + out->cap - *d) >= need)
+        return AC_OK;
+    out->len = (size_t)(*d - out->data);
+    if (acp_buf_reserve(out, need) != AC_OK)
+        return AC_ERR_NOMEM;
+    *d = out->data + out->len;
+    return AC_OK;
+}
+
+/* How many bytes past the end of a string put_string may write and then
+ * overwrite (a whole block of sixteen is stored before it is looked at). */
+enum { SLACK = 16 };
+
+/* Append a JSON string. Room is made first for the quotes, the bytes as
+ * they are and a little slack; each escape makes room for its few extra
+ * bytes. With SSE2 (every x86-64 has it) the bytes go sixteen at a time:
+ * a block is stored as it is, then looked at; when it holds a byte to
+ * escape, the output goes on from that byte, so the stored bytes after it
+ * are overwritten. A byte is a control character when the unsigned
+ * maximum of it and 0x1f is 0x1f. The rest, and every byte without SSE2,
+ * goes in runs found by next_escape. */
+static ac_status put_string(ac_buf *out, const char *s, size_t len)
+{
+    if (len > SIZE_MAX / 2 || acp_buf_reserve(out, len + 2 + SLACK) != AC_OK)
+        return AC_ERR_NOMEM;
+    char *d = out->data + out->len;
+    *d++ = '"';
+    size_t i = 0;
+    /* Invariant: room at d for the len - i bytes left, the closing quote,
+     * the NUL and SLACK. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1f);
+    while (len - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)d, v);
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                         _mm_cmpeq_epi8(v, backslash)),
+            _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (!mask) {
+            i += 16;
+            d += 16;
+            continue;
+        }
+        size_t k = (size_t)__builtin_ctz(mask);
+        i += k;
+        d += k;
+        if (room_at(out, &d, 6 + (len - i - 1) + 2 + SLACK) != AC_OK)
+            return AC_ERR_NOMEM;
+        d += put_escape((unsigned char)s[i], d);
+        i++;
+    }
+#endif
+    while (i < len) {
+        size_t end = next_escape(s, i, len);
+        memcpy(d, s + i, end - i);
+        d += end - i;
+        i = end;
+        if (i >= len)
+            break;
+        if (room_at(out, &d, 6 + (len - i - 1) + 2 + SLACK) != AC_OK)
+            return AC_ERR_NOMEM;
+        d += put_escape((unsigned char)s[i], d);
+        i++;
+    }
+    *d++ = '"';
+    out->len = (size_t)(d - out->data);
+    *d = '\0';
+    return AC_OK;
 }
 
 /* Two spaces per level. */
@@ -279,6 +390,10 @@ ac_status acp_json_write(ac_context *ctx, const ac_format *format,
 {
     json_writer w = {ctx, out, error, ctx->limits[AC_LIMIT_DEPTH], 0};
     (void)format;
+    /* Most of an agent is its instructions: room for them (and a few
+     * fields) at once saves growing the buffer step by step. */
+    if (acp_buf_reserve(out, doc->instructions_len + 1024) != AC_OK)
+        return fail_nomem(&w);
     ac_status st = write_agent(&w, doc, 0);
     if (st == AC_OK && ac_buf_append(out, "\n", 1) != AC_OK)
         st = fail_nomem(&w);

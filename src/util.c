@@ -12,6 +12,10 @@
 
 #include "internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- version ---- */
 
 int ac_version(void) { return AGENTCONV_VERSION; }
@@ -33,22 +37,29 @@ void acp_buf_release(ac_buf *buf)
     acp_buf_init(buf);
 }
 
-ac_status ac_buf_append(ac_buf *buf, const void *data, size_t len)
+ac_status acp_buf_reserve(ac_buf *buf, size_t extra)
 {
-    if (!buf || (!data && len))
-        return AC_ERR_ARGUMENT;
-    if (len > SIZE_MAX - buf->len - 1)
+    if (extra > SIZE_MAX - buf->len - 1)
         return AC_ERR_NOMEM;
-    if (buf->len + len + 1 > buf->cap) {
+    if (buf->len + extra + 1 > buf->cap) {
         size_t cap = buf->cap ? buf->cap : 256;
-        while (cap < buf->len + len + 1)
-            cap = cap > SIZE_MAX / 2 ? buf->len + len + 1 : cap * 2;
+        while (cap < buf->len + extra + 1)
+            cap = cap > SIZE_MAX / 2 ? buf->len + extra + 1 : cap * 2;
         char *p = realloc(buf->data, cap);
         if (!p)
             return AC_ERR_NOMEM;
         buf->data = p;
         buf->cap = cap;
     }
+    return AC_OK;
+}
+
+ac_status ac_buf_append(ac_buf *buf, const void *data, size_t len)
+{
+    if (!buf || (!data && len))
+        return AC_ERR_ARGUMENT;
+    if (buf->len + len + 1 > buf->cap && acp_buf_reserve(buf, len) != AC_OK)
+        return AC_ERR_NOMEM;
     if (len)
         memcpy(buf->data + buf->len, data, len);
     buf->len += len;
@@ -174,8 +185,20 @@ bool acp_utf8_check(const char *str, size_t len, size_t *bad, bool *is_nul)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
-        /* Fast path: eight ASCII bytes without a NUL at a time (most of an
-         * agent's text), found with the usual bit tricks on a word. */
+#if defined(__SSE2__)
+        /* Fast path: sixteen ASCII bytes without a NUL at a time (most of
+         * an agent's text) with SSE2 (every x86-64 has it): no high bit
+         * set, no byte equal to zero. */
+        while (len - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i zero = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+            if (_mm_movemask_epi8(_mm_or_si128(v, zero)) != 0)
+                break;
+            i += 16;
+        }
+#endif
+        /* Fast path: eight ASCII bytes without a NUL at a time, found with
+         * the usual bit tricks on a word. */
         while (len - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, sizeof w);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "batch.h"
@@ -55,8 +56,12 @@ typedef struct out_rec {
 } out_rec;
 
 typedef struct job {
-    const cli_input *in;
-    char *out_path; /* -o DIR or FILE: where its output goes */
+    /* The input, copied from the list when the job is handed out: */
+    char *path; /* to open and to name in messages; "-" is standard input */
+    char *rel;  /* what is mirrored under -o DIR */
+    bool walked;
+    char *skip, *fail; /* see cli_input */
+    char *out_path;    /* -o DIR or FILE: where its output goes */
     job_status status;
     const char *reason; /* why it was skipped (borrowed) */
     cli_diags diags;
@@ -75,26 +80,41 @@ typedef struct job {
     bool done; /* set under the batch's lock */
 } job;
 
-/* A set of borrowed strings (the output paths taken so far). */
+/* A set of strings (the output paths taken so far, for --split). */
 typedef struct name_set {
-    const char **slots;
+    char **slots;
     size_t cap, count;
 } name_set;
 
 typedef struct batch {
     const cli_batch_options *opt;
     ac_context *ctx; /* the main thread's */
-    job *jobs;
-    size_t count;
+    size_t count;    /* inputs */
+    /* The jobs in flight: input i is ring[i % ring_size]. Workers run at
+     * most ring_size inputs ahead of the commit. With keep_all (--bundle,
+     * the html index) every job is kept to the end (ring_size == count). */
+    job *ring;
+    size_t ring_size;
+    bool keep_all;
+    size_t chunk; /* how many inputs a worker takes at a time */
+    bool fresh;   /* the -o folder did not exist when the run started */
     const char *ext;
     char ext_buf[64];
     name_set used;
-    cli_diags run_diags; /* about the run, not one input (the bundle) */
+    cli_diags run_diags;     /* about the run, not one input (the bundle) */
+    unsigned long counts[5]; /* jobs retired, by status */
+    FILE *spool;             /* --report: the inputs' entries, in input order */
+    cli_buf spool_mem;       /* ... when no temporary file could be made */
+    cli_buf entry;           /* one entry, reused */
+    size_t spooled;
+    /* Handing out and committing, under the lock: */
     pthread_mutex_t lock;
-    pthread_cond_t job_done, slot_free;
-    size_t next;      /* the next job a worker takes */
-    size_t committed; /* jobs the main thread has finished */
-    size_t window;    /* how far workers may run ahead of it */
+    pthread_cond_t changed;
+    cli_input_iter iter; /* the next input to hand out */
+    size_t next;         /* its number */
+    size_t committed;    /* jobs committed so far, in input order */
+    bool committing;     /* a thread is committing (or drawing) */
+    unsigned waiting;    /* threads waiting for `changed` */
     double start, last_draw;
     bool drawn;
 } batch;
@@ -131,11 +151,12 @@ static bool set_contains(const name_set *set, const char *s)
     }
 }
 
+/* Add a copy of `s` (unless it is there). */
 static void set_add(name_set *set, const char *s)
 {
     if ((set->count + 1) * 2 > set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 64;
-        const char **slots = cli_calloc(cap, sizeof *slots);
+        char **slots = cli_calloc(cap, sizeof *slots);
         for (size_t i = 0; i < set->cap; i++) {
             if (!set->slots[i])
                 continue;
@@ -154,15 +175,23 @@ static void set_add(name_set *set, const char *s)
             return;
         k = (k + 1) & (set->cap - 1);
     }
-    set->slots[k] = s;
+    set->slots[k] = cli_strdup(s);
     set->count++;
+}
+
+static void set_free(name_set *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        free(set->slots[i]);
+    free(set->slots);
+    memset(set, 0, sizeof *set);
 }
 
 /* ---- one job, in a worker ---- */
 
-static const char *display_name(const cli_input *in)
+static const char *display_name(const job *j)
 {
-    return strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+    return strcmp(j->path, "-") == 0 ? "<stdin>" : j->path;
 }
 
 static void on_worker_warning(void *user, const ac_error *warning)
@@ -170,14 +199,14 @@ static void on_worker_warning(void *user, const ac_error *warning)
     worker *w = user;
     if (w->current)
         cli_diags_add_error(&w->current->diags, warning, false,
-                            w->current->in->path);
+                            w->current->path);
 }
 
 /* A writer's error is about the document read from the input: name it. */
 static void add_writer_error(job *j, const ac_error *e)
 {
-    cli_diags_add(&j->diags, true, display_name(j->in), e->line, e->column,
-                  "%s", e->text);
+    cli_diags_add(&j->diags, true, display_name(j), e->line, e->column, "%s",
+                  e->text);
 }
 
 static void add_output(job *j, const char *path, cli_write_result r)
@@ -197,7 +226,10 @@ static void write_one(const batch *b, job *j, const char *path,
 {
     char *why = NULL;
     cli_write_result r =
-        cli_write_output(path, data, len, b->opt->force, b->opt->dry_run, &why);
+        b->fresh ? cli_write_new_output(path, data, len, b->opt->force,
+                                        b->opt->dry_run, &why)
+                 : cli_write_output(path, data, len, b->opt->force,
+                                    b->opt->dry_run, &why);
     add_output(j, path, r);
     if (r == CLI_WRITE_FAILED)
         cli_diags_add(&j->diags, true, path, 0, 0, "%s", why);
@@ -268,7 +300,7 @@ static void split_job(worker *w, job *j, ac_doc **docs, size_t count)
             p->line = ac_value_line(name);
             p->column = ac_value_column(name);
             if (cli_name_is_path(s, len)) {
-                cli_diags_add(&j->diags, true, display_name(j->in), p->line,
+                cli_diags_add(&j->diags, true, display_name(j), p->line,
                               p->column,
                               "agent %zu has the name %s, which is a path: "
                               "--split names each file from \"name\" and "
@@ -314,7 +346,7 @@ static void keep_or_free(const batch *b, job *j, ac_doc **docs, size_t count)
 
 /* The folder prompt files of an input may come from: the walked
  * directory it was found in, else its own folder. New string. */
-static char *input_root(const cli_input *in, bool walked_root)
+static char *input_root(const job *in, bool walked_root)
 {
     const char *path = in->path;
     size_t len = strlen(path);
@@ -339,11 +371,11 @@ static const ac_dialect *source_dialect(worker *w, const job *j,
     if (opt->from_dialect)
         return opt->from_dialect;
     const ac_dialect *d = ac_dialect_detect(
-        w->ctx, strcmp(j->in->path, "-") == 0 ? NULL : j->in->path, doc);
+        w->ctx, strcmp(j->path, "-") == 0 ? NULL : j->path, doc);
     if (d)
         return d;
     const ac_format *f =
-        opt->from ? opt->from : ac_format_for_path(w->ctx, j->in->path);
+        opt->from ? opt->from : ac_format_for_path(w->ctx, j->path);
     if (!f || strcmp(f->name, "md") == 0)
         return ac_dialect_find(w->ctx, "claude");
     return NULL;
@@ -377,17 +409,17 @@ static char *file_stem(const ac_context *ctx, const char *path)
 static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
 {
     const cli_batch_options *opt = w->b->opt;
-    char *base = input_root(j->in, false);
-    char *root = input_root(j->in, true);
+    char *base = input_root(j, false);
+    char *root = input_root(j, true);
     /* the output's file name without its ending, when it has one */
     char *out_stem = NULL;
     if (j->out_path && opt->mode == CLI_TO_DIR)
         out_stem = file_stem(w->ctx, j->out_path);
     char *stem = NULL;
-    if (strcmp(j->in->path, "-") != 0)
-        stem = file_stem(w->ctx, j->in->path);
+    if (strcmp(j->path, "-") != 0)
+        stem = file_stem(w->ctx, j->path);
     ac_translate_options to = {
-        .source = display_name(j->in),
+        .source = display_name(j),
         .base_dir = base,
         .resolve_prompt_files = opt->resolve_prompt_files,
         .root_dir = root,
@@ -399,7 +431,7 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
     for (size_t k = 0; ok && k < count; k++) {
         const ac_dialect *from = source_dialect(w, j, docs[k]);
         if (!from) {
-            cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+            cli_diags_add(&j->diags, true, display_name(j), 0, 0,
                           "cannot tell which tool this agent is written for: "
                           "give --from-dialect");
             ok = false;
@@ -409,7 +441,7 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
         ac_error err;
         if (ac_dialect_translate(w->ctx, from, opt->to_dialect, docs[k], &to,
                                  &out, &err) != AC_OK) {
-            cli_diags_add_error(&j->diags, &err, true, j->in->path);
+            cli_diags_add_error(&j->diags, &err, true, j->path);
             ok = false;
             break;
         }
@@ -430,11 +462,11 @@ static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
 {
     const cli_batch_options *opt = w->b->opt;
     const ac_format *f =
-        opt->from ? opt->from : ac_format_for_path(w->ctx, j->in->path);
-    FILE *fp = strcmp(j->in->path, "-") == 0 ? stdin : fopen(j->in->path, "rb");
+        opt->from ? opt->from : ac_format_for_path(w->ctx, j->path);
+    FILE *fp = strcmp(j->path, "-") == 0 ? stdin : fopen(j->path, "rb");
     if (!fp) {
-        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
-                      "cannot open: %s", strerror(errno));
+        cli_diags_add(&j->diags, true, display_name(j), 0, 0, "cannot open: %s",
+                      strerror(errno));
         return false;
     }
     cli_buf data = {0};
@@ -446,8 +478,8 @@ static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
     if (fp != stdin)
         fclose(fp);
     if (read_error) {
-        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
-                      "cannot read: %s", strerror(errno));
+        cli_diags_add(&j->diags, true, display_name(j), 0, 0, "cannot read: %s",
+                      strerror(errno));
         cli_buf_free(&data);
         return false;
     }
@@ -456,15 +488,15 @@ static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
     ac_error err;
     bool ok =
         f &&
-        ac_read_keyed(w->ctx, f, data.data, data.len, display_name(j->in),
+        ac_read_keyed(w->ctx, f, data.data, data.len, display_name(j),
                       d && d->keyed_member ? d->keyed_member : "",
                       d && d->keyed_prompt_key ? d->keyed_prompt_key : "prompt",
                       docs, count, &err) == AC_OK;
     if (!f)
-        cli_diags_add(&j->diags, true, display_name(j->in), 0, 0,
+        cli_diags_add(&j->diags, true, display_name(j), 0, 0,
                       "cannot tell the input's form: name it with -f");
     else if (!ok)
-        cli_diags_add_error(&j->diags, &err, true, j->in->path);
+        cli_diags_add_error(&j->diags, &err, true, j->path);
     cli_buf_free(&data);
     return ok;
 }
@@ -484,10 +516,62 @@ static const ac_dialect *keyed_file_dialect(const ac_context *ctx,
     return NULL;
 }
 
+/* An input's path inside the walked folder, without a tool's own folder
+ * at its start: migrating a repository (repo/.github/agents/x.agent.md)
+ * into another tool's layout gives DIR/.claude/agents/x.md, not
+ * DIR/.claude/agents/.github/agents/x.md. */
+static const char *tool_relative(const ac_context *ctx, const char *rel)
+{
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const char *folder = ac_dialect_at(ctx, i)->folder;
+        size_t n = folder ? strlen(folder) : 0;
+        if (n && strncmp(rel, folder, n) == 0 && rel[n] == '/' && rel[n + 1])
+            return rel + n + 1;
+    }
+    return rel;
+}
+
+/* The output name of an input in a tool's layout: its path without a
+ * tool's folder, and without a tool's file name ending (the longest that
+ * matches: "x.agent.md" is agent x for Copilot), then `ext`. */
+static char *tool_output_name(const ac_context *ctx, const char *rel,
+                              const char *ext)
+{
+    rel = tool_relative(ctx, rel);
+    size_t len = strlen(rel), cut = 0;
+    static const char *const more[] = {".chatmode.md", NULL};
+    for (size_t i = 0; i <= ac_dialect_count(ctx); i++) {
+        const char *e = i < ac_dialect_count(ctx)
+                            ? ac_dialect_at(ctx, i)->extension
+                            : more[0];
+        size_t n = e ? strlen(e) : 0;
+        if (n && n < len && n > cut && strcmp(rel + len - n, e) == 0)
+            cut = n;
+    }
+    if (!cut)
+        return cli_output_name(ctx, rel, ext);
+    return cli_format("%.*s%s", (int)(len - cut), rel, ext);
+}
+
+/* Where the output of an input mirrored as `rel` goes under -o DIR, or
+ * -o FILE. New string, or NULL for standard output and a bundle. */
+static char *output_path(const batch *b, const ac_context *ctx, const char *rel)
+{
+    if (b->opt->mode == CLI_TO_FILE)
+        return cli_strdup(b->opt->output);
+    if (b->opt->mode != CLI_TO_DIR)
+        return NULL;
+    char *name = b->opt->to_dialect ? tool_output_name(ctx, rel, b->ext)
+                                    : cli_output_name(ctx, rel, b->ext);
+    char *path = cli_path_join(b->opt->output, name);
+    free(name);
+    return path;
+}
+
 static void run_job(worker *w, job *j)
 {
     const cli_batch_options *opt = w->b->opt;
-    const cli_input *in = j->in;
+    const job *in = j;
     w->current = j;
     j->status = JOB_CONVERTED;
     if (in->fail) {
@@ -501,6 +585,7 @@ static void run_job(worker *w, job *j)
         j->reason = in->skip;
         return;
     }
+    j->out_path = output_path(w->b, w->ctx, j->rel);
     ac_doc **docs = NULL;
     size_t count = 0;
     bool collection = false;
@@ -550,7 +635,7 @@ static void run_job(worker *w, job *j)
     size_t len = 0;
     ac_status st = AC_OK;
     if (collection && !opt->to->write_many) {
-        cli_diags_add(&j->diags, true, display_name(in), 0, 0,
+        cli_diags_add(&j->diags, true, display_name(j), 0, 0,
                       "%s holds one agent per file: use --split",
                       opt->to->name);
         st = AC_ERR_UNSUPPORTED;
@@ -662,8 +747,7 @@ static void write_split(batch *b, job *j)
             free(file);
         }
         if (wanted) {
-            cli_diags_add(&j->diags, false, display_name(j->in), p->line,
-                          p->column,
+            cli_diags_add(&j->diags, false, display_name(j), p->line, p->column,
                           "agent %zu: %s is taken by another output: "
                           "written as %s",
                           k + 1, wanted, path);
@@ -672,8 +756,7 @@ static void write_split(batch *b, job *j)
         if (j->out_path && strcmp(path, j->out_path) == 0)
             j->own_name_used = true;
         write_one(b, j, path, p->data, p->len);
-        /* The set borrows the path kept in the job's outputs. */
-        set_add(&b->used, j->outs[j->out_count - 1].path);
+        set_add(&b->used, path);
         free(path);
         free(base);
     }
@@ -712,6 +795,75 @@ static void print_diags(const batch *b, const cli_diags *d, size_t from)
             cli_print_diag(&d->items[i]);
 }
 
+/* ---- retiring a job: counted, reported, freed ---- */
+
+static void job_free(job *j)
+{
+    free(j->path);
+    free(j->rel);
+    free(j->skip);
+    free(j->fail);
+    free(j->out_path);
+    cli_diags_free(&j->diags);
+    for (size_t k = 0; k < j->out_count; k++)
+        free(j->outs[k].path);
+    free(j->outs);
+    free(j->data);
+    free_pieces(j);
+    ac_docs_free(j->docs, j->doc_count);
+    memset(j, 0, sizeof *j);
+}
+
+static void spool_put(batch *b, const char *data, size_t len)
+{
+    if (b->spool && fwrite(data, 1, len, b->spool) == len)
+        return;
+    if (b->spool) {
+        /* The temporary file failed: keep what is left in memory. */
+        fclose(b->spool);
+        b->spool = NULL;
+        b->spool_mem.len = 0;
+        b->spooled = 0;
+    }
+    cli_buf_append(&b->spool_mem, data, len);
+}
+
+/* The job's entry of the report's "inputs", in input order. */
+static void report_job(batch *b, const job *j)
+{
+    cli_report_output small[4];
+    cli_report_output *outs =
+        j->out_count <= 4 ? small : cli_calloc(j->out_count, sizeof *outs);
+    for (size_t k = 0; k < j->out_count; k++) {
+        outs[k].path = j->outs[k].path;
+        outs[k].status = write_result_names[j->outs[k].result];
+    }
+    cli_report_input in = {
+        .path = j->path,
+        .status = job_status_names[j->status],
+        .reason = j->reason,
+        .outputs = outs,
+        .output_count = j->out_count,
+        .diagnostics = &j->diags,
+    };
+    b->entry.len = 0;
+    cli_report_entry(&b->entry, &in, b->spooled == 0);
+    spool_put(b, b->entry.data, b->entry.len);
+    b->spooled++;
+    if (outs != small)
+        free(outs);
+}
+
+/* A job is done with for good: counted, written to the report. */
+static void retire(batch *b, job *j)
+{
+    b->counts[j->status]++;
+    if (b->opt->report)
+        report_job(b, j);
+}
+
+/* ---- committing a job, in input order ---- */
+
 static void commit(batch *b, job *j)
 {
     if (j->split)
@@ -737,30 +889,13 @@ static void commit(batch *b, job *j)
     }
     if (b->opt->dry_run)
         fflush(stdout);
+    if (!b->keep_all) {
+        retire(b, j);
+        job_free(j);
+    }
 }
 
 /* ---- running the jobs ---- */
-
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    batch *b = w->b;
-    pthread_mutex_lock(&b->lock);
-    for (;;) {
-        while (b->next < b->count && b->next >= b->committed + b->window)
-            pthread_cond_wait(&b->slot_free, &b->lock);
-        if (b->next >= b->count)
-            break;
-        size_t i = b->next++;
-        pthread_mutex_unlock(&b->lock);
-        run_job(w, &b->jobs[i]);
-        pthread_mutex_lock(&b->lock);
-        b->jobs[i].done = true;
-        pthread_cond_signal(&b->job_done);
-    }
-    pthread_mutex_unlock(&b->lock);
-    return NULL;
-}
 
 static ac_context *new_context(const cli_batch_options *opt, ac_warning_fn fn,
                                void *user)
@@ -786,124 +921,293 @@ static ac_context *new_context(const cli_batch_options *opt, ac_warning_fn fn,
     return ctx;
 }
 
+static job *job_at(const batch *b, size_t i)
+{
+    return &b->ring[i % b->ring_size];
+}
+
+/* Copy the next input of the list into job `i`'s slot (under the lock). */
+static void load_next(batch *b, size_t i)
+{
+    cli_input in;
+    job *j = job_at(b, i);
+    memset(j, 0, sizeof *j);
+    if (!cli_inputs_next(&b->iter, &in))
+        return; /* cannot happen: count says how many there are */
+    j->path = cli_strdup(in.path);
+    j->rel = cli_strdup(in.rel);
+    j->walked = in.walked;
+    j->skip = in.skip ? cli_strdup(in.skip) : NULL;
+    j->fail = in.fail ? cli_strdup(in.fail) : NULL;
+}
+
 static void run_in_order(batch *b)
 {
     worker w = {.b = b};
     w.ctx = new_context(b->opt, on_worker_warning, &w);
     for (size_t i = 0; i < b->count; i++) {
-        run_job(&w, &b->jobs[i]);
-        commit(b, &b->jobs[i]);
+        load_next(b, i);
+        run_job(&w, job_at(b, i));
+        commit(b, job_at(b, i));
         progress_draw(b, i + 1);
     }
     ac_context_free(w.ctx);
+}
+
+/* Commit every done job at the head, in order; one thread at a time (the
+ * others leave theirs to it). Called and returns with the lock held. */
+static void commit_ready(batch *b)
+{
+    if (b->committing)
+        return;
+    b->committing = true;
+    for (;;) {
+        size_t from = b->committed, to = from;
+        while (to < b->count && to < b->next && job_at(b, to)->done)
+            to++;
+        if (to == from)
+            break;
+        pthread_mutex_unlock(&b->lock);
+        for (size_t i = from; i < to; i++) {
+            commit(b, job_at(b, i));
+            progress_draw(b, i + 1);
+        }
+        pthread_mutex_lock(&b->lock);
+        for (size_t i = from; i < to; i++)
+            job_at(b, i)->done = false;
+        b->committed = to;
+        if (b->waiting)
+            pthread_cond_broadcast(&b->changed);
+    }
+    b->committing = false;
+}
+
+/* Wait for a change (a commit); with a progress line, redraw it while
+ * waiting, so that the clock moves on during a long input. */
+static void wait_for_change(batch *b)
+{
+    b->waiting++;
+    if (!b->opt->progress) {
+        pthread_cond_wait(&b->changed, &b->lock);
+    } else {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        if (pthread_cond_timedwait(&b->changed, &b->lock, &until) ==
+                ETIMEDOUT &&
+            !b->committing) {
+            b->committing = true;
+            size_t done = b->committed;
+            pthread_mutex_unlock(&b->lock);
+            progress_draw(b, done);
+            pthread_mutex_lock(&b->lock);
+            b->committing = false;
+            /* A worker that finished the head meanwhile left it to us. */
+            commit_ready(b);
+        }
+    }
+    b->waiting--;
+}
+
+/* A worker (the main thread is one): take the next inputs, a chunk at a
+ * time, convert them, commit what is ready. Workers stay at most ring_size
+ * inputs ahead of the commit, so memory does not grow with the run. */
+static void work(worker *w)
+{
+    batch *b = w->b;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        if (b->next >= b->count)
+            break;
+        size_t room = b->committed + b->ring_size - b->next;
+        if (room == 0) {
+            wait_for_change(b);
+            continue;
+        }
+        size_t from = b->next, n = b->chunk;
+        if (n > room)
+            n = room;
+        if (n > b->count - from)
+            n = b->count - from;
+        for (size_t i = from; i < from + n; i++)
+            load_next(b, i);
+        b->next = from + n;
+        pthread_mutex_unlock(&b->lock);
+        for (size_t i = from; i < from + n; i++)
+            run_job(w, job_at(b, i));
+        pthread_mutex_lock(&b->lock);
+        for (size_t i = from; i < from + n; i++)
+            job_at(b, i)->done = true;
+        commit_ready(b);
+    }
+    pthread_mutex_unlock(&b->lock);
+}
+
+static void *worker_main(void *arg)
+{
+    work(arg);
+    return NULL;
 }
 
 static void run_threads(batch *b, unsigned threads)
 {
     worker *workers = cli_calloc(threads, sizeof *workers);
     pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->job_done, NULL);
-    pthread_cond_init(&b->slot_free, NULL);
-    b->window = (size_t)threads * 8 + 16;
-    unsigned started = 0;
+    pthread_cond_init(&b->changed, NULL);
     for (unsigned t = 0; t < threads; t++) {
         workers[t].b = b;
         workers[t].ctx = new_context(b->opt, on_worker_warning, &workers[t]);
+    }
+    /* workers[0] is this thread. */
+    unsigned started = 1;
+    for (unsigned t = 1; t < threads; t++) {
         if (pthread_create(&workers[t].thread, NULL, worker_main,
-                           &workers[t]) != 0) {
-            ac_context_free(workers[t].ctx);
-            workers[t].ctx = NULL;
+                           &workers[t]) != 0)
             break;
-        }
         started++;
     }
-    if (started == 0) {
-        /* No thread could start: do the work here. */
-        pthread_mutex_destroy(&b->lock);
-        pthread_cond_destroy(&b->job_done);
-        pthread_cond_destroy(&b->slot_free);
-        free(workers);
-        run_in_order(b);
-        return;
-    }
-    for (size_t i = 0; i < b->count; i++) {
-        pthread_mutex_lock(&b->lock);
-        while (!b->jobs[i].done) {
-            if (!b->opt->progress) {
-                pthread_cond_wait(&b->job_done, &b->lock);
-                continue;
-            }
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += 100000000;
-            if (until.tv_nsec >= 1000000000) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000;
-            }
-            if (pthread_cond_timedwait(&b->job_done, &b->lock, &until) ==
-                ETIMEDOUT) {
-                pthread_mutex_unlock(&b->lock);
-                progress_draw(b, i);
-                pthread_mutex_lock(&b->lock);
-            }
-        }
-        pthread_mutex_unlock(&b->lock);
-        commit(b, &b->jobs[i]);
-        progress_draw(b, i + 1);
-        pthread_mutex_lock(&b->lock);
-        b->committed = i + 1;
-        pthread_cond_broadcast(&b->slot_free);
-        pthread_mutex_unlock(&b->lock);
-    }
-    for (unsigned t = 0; t < started; t++) {
+    work(&workers[0]);
+    for (unsigned t = 1; t < started; t++)
         pthread_join(workers[t].thread, NULL);
+    /* The last jobs done are committed by whoever finished them; a worker
+     * that found the commit busy left its jobs to the committing one, which
+     * looked again before it stopped. */
+    pthread_mutex_lock(&b->lock);
+    commit_ready(b);
+    pthread_mutex_unlock(&b->lock);
+    for (unsigned t = 0; t < threads; t++)
         ac_context_free(workers[t].ctx);
-    }
     pthread_mutex_destroy(&b->lock);
-    pthread_cond_destroy(&b->job_done);
-    pthread_cond_destroy(&b->slot_free);
+    pthread_cond_destroy(&b->changed);
     free(workers);
 }
 
-/* ---- before and after ---- */
+/* ---- before: two inputs, one output ---- */
 
-static int compare_out_paths(const void *a, const void *b)
+static int compare_u64(const void *a, const void *b)
 {
-    const job *x = *(const job *const *)a, *y = *(const job *const *)b;
-    int c = strcmp(x->out_path, y->out_path);
-    if (c)
-        return c;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-/* Two inputs that would write the same output: each pair is reported and
- * nothing is written. Returns the number of such pairs. */
-static size_t find_collisions(const batch *b)
+typedef struct claim {
+    size_t index;
+    char *in_path;
+    char *out_path;
+} claim;
+
+static int compare_claims(const void *a, const void *b)
 {
-    job **sorted = cli_calloc(b->count, sizeof *sorted);
+    const claim *x = a, *y = b;
+    int c = strcmp(x->out_path, y->out_path);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static bool takes_output(const cli_input *in) { return !in->skip && !in->fail; }
+
+/* Two inputs that would write the same output: each pair is reported and
+ * nothing is written. Returns the number of such pairs. To keep memory
+ * small, a first pass keeps only a 64-bit hash of each output path (8
+ * bytes an input, freed before the conversion starts); only when two
+ * hashes are equal does a second pass compare the paths of those inputs. */
+static size_t find_collisions(const batch *b, const cli_inputs *inputs)
+{
+    uint64_t *hashes = cli_calloc(b->count, sizeof *hashes);
     size_t n = 0;
-    for (size_t i = 0; i < b->count; i++)
-        if (b->jobs[i].out_path && !b->jobs[i].in->skip && !b->jobs[i].in->fail)
-            sorted[n++] = &b->jobs[i];
-    qsort(sorted, n, sizeof *sorted, compare_out_paths);
-    size_t found = 0;
-    for (size_t i = 1; i < n; i++) {
-        size_t first = i - 1;
-        while (first > 0 &&
-               strcmp(sorted[first - 1]->out_path, sorted[i]->out_path) == 0)
-            first--;
-        if (strcmp(sorted[first]->out_path, sorted[i]->out_path) != 0)
+    cli_input_iter it;
+    cli_input in;
+    cli_inputs_begin(inputs, &it);
+    while (cli_inputs_next(&it, &in)) {
+        if (!takes_output(&in))
             continue;
-        fprintf(stderr,
-                "%s: error: would be written to %s, as %s would: rename one "
-                "of them, or leave one out with --exclude\n",
-                display_name(sorted[i]->in), sorted[i]->out_path,
-                display_name(sorted[first]->in));
-        found++;
+        char *path = output_path(b, b->ctx, in.rel);
+        hashes[n++] = hash_string(path);
+        free(path);
     }
-    free(sorted);
+    cli_input_iter_end(&it);
+    qsort(hashes, n, sizeof *hashes, compare_u64);
+    size_t dups = 0;
+    for (size_t i = 1; i < n; i++)
+        if (hashes[i] == hashes[i - 1] &&
+            (dups == 0 || hashes[dups - 1] != hashes[i]))
+            hashes[dups++] = hashes[i];
+    size_t found = 0;
+    if (dups) {
+        /* The inputs whose output hash is one of the repeated ones. */
+        claim *claims = NULL;
+        size_t count = 0, cap = 0, index = 0;
+        cli_inputs_begin(inputs, &it);
+        while (cli_inputs_next(&it, &in)) {
+            index++;
+            if (!takes_output(&in))
+                continue;
+            char *path = output_path(b, b->ctx, in.rel);
+            uint64_t h = hash_string(path);
+            if (!bsearch(&h, hashes, dups, sizeof *hashes, compare_u64)) {
+                free(path);
+                continue;
+            }
+            if (count == cap) {
+                cap = cap ? cap * 2 : 16;
+                claims = cli_realloc(claims, cap * sizeof *claims);
+            }
+            claims[count].index = index;
+            claims[count].in_path =
+                cli_strdup(strcmp(in.path, "-") == 0 ? "<stdin>" : in.path);
+            claims[count].out_path = path;
+            count++;
+        }
+        cli_input_iter_end(&it);
+        qsort(claims, count, sizeof *claims, compare_claims);
+        for (size_t i = 1; i < count; i++) {
+            size_t first = i - 1;
+            while (first > 0 &&
+                   strcmp(claims[first - 1].out_path, claims[i].out_path) == 0)
+                first--;
+            if (strcmp(claims[first].out_path, claims[i].out_path) != 0)
+                continue;
+            fprintf(stderr,
+                    "%s: error: would be written to %s, as %s would: rename "
+                    "one of them, or leave one out with --exclude\n",
+                    claims[i].in_path, claims[i].out_path,
+                    claims[first].in_path);
+            found++;
+        }
+        for (size_t i = 0; i < count; i++) {
+            free(claims[i].in_path);
+            free(claims[i].out_path);
+        }
+        free(claims);
+    }
+    free(hashes);
     return found;
 }
+
+/* --split names agents after every output of the run: the mirrored paths
+ * of all inputs are taken before the first agent is named. */
+static void take_mirrored_names(batch *b, const cli_inputs *inputs)
+{
+    cli_input_iter it;
+    cli_input in;
+    cli_inputs_begin(inputs, &it);
+    while (cli_inputs_next(&it, &in)) {
+        if (!takes_output(&in))
+            continue;
+        char *path = output_path(b, b->ctx, in.rel);
+        if (path)
+            set_add(&b->used, path);
+        free(path);
+    }
+    cli_input_iter_end(&it);
+}
+
+/* ---- after ---- */
 
 static void on_main_warning(void *user, const ac_error *warning)
 {
@@ -918,9 +1222,9 @@ static void finish_bundle(batch *b)
     const char *target = opt->output ? opt->output : "<stdout>";
     size_t failed = 0, total = 0;
     for (size_t i = 0; i < b->count; i++) {
-        if (b->jobs[i].status == JOB_FAILED)
+        if (b->ring[i].status == JOB_FAILED)
             failed++;
-        total += b->jobs[i].doc_count;
+        total += b->ring[i].doc_count;
     }
     size_t before = b->run_diags.count;
     if (failed) {
@@ -931,8 +1235,8 @@ static void finish_bundle(batch *b)
         ac_doc **docs = cli_calloc(total, sizeof *docs);
         size_t n = 0;
         for (size_t i = 0; i < b->count; i++)
-            for (size_t k = 0; k < b->jobs[i].doc_count; k++)
-                docs[n++] = b->jobs[i].docs[k];
+            for (size_t k = 0; k < b->ring[i].doc_count; k++)
+                docs[n++] = b->ring[i].docs[k];
         char *data = NULL;
         size_t len = 0;
         ac_error err;
@@ -978,7 +1282,7 @@ static void finish_bundle(batch *b)
         free(data);
         /* Each input's agents went into the bundle: it shares its fate. */
         for (size_t i = 0; i < b->count; i++) {
-            job *j = &b->jobs[i];
+            job *j = &b->ring[i];
             if (j->status != JOB_CONVERTED)
                 continue;
             add_output(j, opt->output ? opt->output : "-", r);
@@ -986,58 +1290,56 @@ static void finish_bundle(batch *b)
         }
     }
     for (size_t i = 0; i < b->count; i++) {
-        ac_docs_free(b->jobs[i].docs, b->jobs[i].doc_count);
-        b->jobs[i].docs = NULL;
+        ac_docs_free(b->ring[i].docs, b->ring[i].doc_count);
+        b->ring[i].docs = NULL;
     }
     print_diags(b, &b->run_diags, before);
 }
 
-static void write_report(batch *b, const unsigned long counts[5],
-                         double seconds, int *rc)
+/* The report: its head (with the summary) and tail around the entries
+ * spooled while the run went, streamed into place. */
+static void write_report(batch *b, double seconds, int *rc)
 {
-    cli_report_input *inputs = cli_calloc(b->count, sizeof *inputs);
-    cli_report_output **outs = cli_calloc(b->count, sizeof *outs);
-    for (size_t i = 0; i < b->count; i++) {
-        job *j = &b->jobs[i];
-        outs[i] = cli_calloc(j->out_count, sizeof **outs);
-        for (size_t k = 0; k < j->out_count; k++) {
-            outs[i][k].path = j->outs[k].path;
-            outs[i][k].status = write_result_names[j->outs[k].result];
-        }
-        inputs[i].path = j->in->path;
-        inputs[i].status = job_status_names[j->status];
-        inputs[i].reason = j->reason;
-        inputs[i].outputs = outs[i];
-        inputs[i].output_count = j->out_count;
-        inputs[i].diagnostics = &j->diags;
-    }
     cli_report report = {
         .to = b->opt->to->name,
         .dry_run = b->opt->dry_run,
-        .inputs = inputs,
         .input_count = b->count,
         .run_diagnostics = &b->run_diags,
-        .converted = counts[JOB_CONVERTED],
-        .unchanged = counts[JOB_UNCHANGED],
-        .skipped = counts[JOB_SKIPPED],
-        .exists = counts[JOB_EXISTS],
-        .failed = counts[JOB_FAILED],
+        .converted = b->counts[JOB_CONVERTED],
+        .unchanged = b->counts[JOB_UNCHANGED],
+        .skipped = b->counts[JOB_SKIPPED],
+        .exists = b->counts[JOB_EXISTS],
+        .failed = b->counts[JOB_FAILED],
         .seconds = seconds,
     };
-    char *json = cli_report_json(&report);
+    char *head = cli_report_head(&report);
+    const char *tail = cli_report_tail(b->count);
     char *why = NULL;
-    if (cli_write_output(b->opt->report, json, strlen(json), true, false,
-                         &why) == CLI_WRITE_FAILED) {
+    cli_file_writer fw;
+    bool ok = cli_file_writer_open(&fw, b->opt->report, &why);
+    if (ok) {
+        cli_file_writer_put(&fw, head, strlen(head));
+        if (b->spool) {
+            char chunk[65536];
+            size_t n;
+            rewind(b->spool);
+            while ((n = fread(chunk, 1, sizeof chunk, b->spool)) > 0)
+                cli_file_writer_put(&fw, chunk, n);
+            if (ferror(b->spool))
+                cli_file_writer_fail(&fw, errno ? errno : EIO);
+        } else if (b->spool_mem.len) {
+            cli_file_writer_put(&fw, b->spool_mem.data, b->spool_mem.len);
+        }
+        cli_file_writer_put(&fw, tail, strlen(tail));
+        ok = cli_file_writer_close(&fw, &why) != CLI_WRITE_FAILED;
+    }
+    if (!ok) {
         progress_clear(b);
         fprintf(stderr, "%s: error: %s\n", b->opt->report, why);
         *rc = EXIT_INPUT;
     }
     free(why);
-    free(json);
-    for (size_t i = 0; i < b->count; i++)
-        free(outs[i]);
-    free(outs);
-    free(inputs);
+    free(head);
 }
 
 static void print_summary(const batch *b, const unsigned long counts[5],
@@ -1061,7 +1363,7 @@ static void write_index(batch *b)
     const ac_doc **docs = NULL;
     size_t prefix = strlen(b->opt->output);
     for (size_t i = 0; i < b->count; i++) {
-        job *j = &b->jobs[i];
+        job *j = &b->ring[i];
         if ((j->status != JOB_CONVERTED && j->status != JOB_UNCHANGED) ||
             j->out_count != j->doc_count)
             continue;
@@ -1108,43 +1410,6 @@ static void write_index(batch *b)
     free(docs);
 }
 
-/* An input's path inside the walked folder, without a tool's own folder
- * at its start: migrating a repository (repo/.github/agents/x.agent.md)
- * into another tool's layout gives DIR/.claude/agents/x.md, not
- * DIR/.claude/agents/.github/agents/x.md. */
-static const char *tool_relative(const ac_context *ctx, const char *rel)
-{
-    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
-        const char *folder = ac_dialect_at(ctx, i)->folder;
-        size_t n = folder ? strlen(folder) : 0;
-        if (n && strncmp(rel, folder, n) == 0 && rel[n] == '/' && rel[n + 1])
-            return rel + n + 1;
-    }
-    return rel;
-}
-
-/* The output name of an input in a tool's layout: its path without a
- * tool's folder, and without a tool's file name ending (the longest that
- * matches: "x.agent.md" is agent x for Copilot), then `ext`. */
-static char *tool_output_name(const ac_context *ctx, const char *rel,
-                              const char *ext)
-{
-    rel = tool_relative(ctx, rel);
-    size_t len = strlen(rel), cut = 0;
-    static const char *const more[] = {".chatmode.md", NULL};
-    for (size_t i = 0; i <= ac_dialect_count(ctx); i++) {
-        const char *e = i < ac_dialect_count(ctx)
-                            ? ac_dialect_at(ctx, i)->extension
-                            : more[0];
-        size_t n = e ? strlen(e) : 0;
-        if (n && n < len && n > cut && strcmp(rel + len - n, e) == 0)
-            cut = n;
-    }
-    if (!cut)
-        return cli_output_name(ctx, rel, ext);
-    return cli_format("%.*s%s", (int)(len - cut), rel, ext);
-}
-
 int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
 {
     batch b = {.opt = opt, .count = inputs->count};
@@ -1152,74 +1417,88 @@ int cli_run_batch(const cli_batch_options *opt, const cli_inputs *inputs)
     b.ext = opt->extension
                 ? opt->extension
                 : cli_target_extension(opt->to, b.ext_buf, sizeof b.ext_buf);
-    b.jobs = cli_calloc(b.count, sizeof *b.jobs);
-    for (size_t i = 0; i < b.count; i++) {
-        job *j = &b.jobs[i];
-        j->in = &inputs->items[i];
-        if (opt->mode == CLI_TO_DIR) {
-            char *name = opt->to_dialect
-                             ? tool_output_name(b.ctx, j->in->rel, b.ext)
-                             : cli_output_name(b.ctx, j->in->rel, b.ext);
-            j->out_path = cli_path_join(opt->output, name);
-            free(name);
-        } else if (opt->mode == CLI_TO_FILE) {
-            j->out_path = cli_strdup(opt->output);
-        }
-    }
     int rc = EXIT_OK;
-    if (opt->mode == CLI_TO_DIR && find_collisions(&b)) {
+    if (opt->mode == CLI_TO_DIR && find_collisions(&b, inputs)) {
         fputs("agentconv: error: nothing was written\n", stderr);
         rc = EXIT_INPUT;
         goto done;
     }
     if (opt->split)
-        for (size_t i = 0; i < b.count; i++)
-            if (b.jobs[i].out_path && !b.jobs[i].in->skip &&
-                !b.jobs[i].in->fail)
-                set_add(&b.used, b.jobs[i].out_path);
+        take_mirrored_names(&b, inputs);
+    /* Outputs in a -o folder that is not there yet cannot exist: they are
+     * written without looking first (cli_write_new_output). */
+    if (opt->mode == CLI_TO_DIR && !opt->dry_run) {
+        struct stat st;
+        b.fresh = lstat(opt->output, &st) != 0 && errno == ENOENT;
+    }
 
-    b.start = b.last_draw = cli_now();
     unsigned threads = opt->jobs;
     if (threads > b.count)
         threads = (unsigned)b.count;
+    if (threads < 1)
+        threads = 1;
+    /* Chunks: a few per worker for a small run (so that all are busy), at
+     * most 32 inputs, so that a hand-over is rare. */
+    b.chunk = b.count / ((size_t)threads * 8);
+    if (b.chunk < 1)
+        b.chunk = 1;
+    if (b.chunk > 32)
+        b.chunk = 32;
+    b.keep_all = opt->mode == CLI_TO_BUNDLE || wants_index(&b);
+    /* The window: 16 chunks per thread, at most 4,096 inputs (a few
+     * hundred kB of records) unless the threads need more for 2 chunks
+     * each, and never more than the inputs. */
+    size_t per_chunk = (size_t)threads * b.chunk;
+    b.ring_size = per_chunk * 16 < 4096 ? per_chunk * 16 : 4096;
+    if (b.ring_size < per_chunk * 2)
+        b.ring_size = per_chunk * 2;
+    if (threads <= 1)
+        b.ring_size = 1;
+    if (b.keep_all || b.ring_size > b.count)
+        b.ring_size = b.count;
+    if (b.ring_size == 0)
+        b.ring_size = 1;
+    b.ring = cli_calloc(b.ring_size, sizeof *b.ring);
+    if (opt->report)
+        b.spool = tmpfile();
+    cli_inputs_begin(inputs, &b.iter);
+
+    b.start = b.last_draw = cli_now();
     if (threads <= 1)
         run_in_order(&b);
     else
         run_threads(&b, threads);
+    cli_input_iter_end(&b.iter);
     if (opt->mode == CLI_TO_BUNDLE)
         finish_bundle(&b);
     if (wants_index(&b))
         write_index(&b);
+    if (b.keep_all)
+        for (size_t i = 0; i < b.count; i++)
+            retire(&b, &b.ring[i]);
     progress_clear(&b);
 
     double seconds = cli_now() - b.start;
-    unsigned long counts[5] = {0};
-    for (size_t i = 0; i < b.count; i++)
-        counts[b.jobs[i].status]++;
-    if (counts[JOB_FAILED] || counts[JOB_EXISTS])
+    if (b.counts[JOB_FAILED] || b.counts[JOB_EXISTS])
         rc = EXIT_INPUT;
     for (size_t i = 0; i < b.run_diags.count; i++)
         if (b.run_diags.items[i].is_error)
             rc = EXIT_INPUT;
     if (opt->report)
-        write_report(&b, counts, seconds, &rc);
+        write_report(&b, seconds, &rc);
     if (opt->summary && !opt->quiet)
-        print_summary(&b, counts, seconds);
+        print_summary(&b, b.counts, seconds);
 
 done:
-    for (size_t i = 0; i < b.count; i++) {
-        job *j = &b.jobs[i];
-        free(j->out_path);
-        cli_diags_free(&j->diags);
-        for (size_t k = 0; k < j->out_count; k++)
-            free(j->outs[k].path);
-        free(j->outs);
-        free(j->data);
-        free_pieces(j);
-        ac_docs_free(j->docs, j->doc_count);
-    }
-    free(b.jobs);
-    free(b.used.slots);
+    if (b.ring)
+        for (size_t i = 0; i < b.ring_size; i++)
+            job_free(&b.ring[i]);
+    free(b.ring);
+    if (b.spool)
+        fclose(b.spool);
+    cli_buf_free(&b.spool_mem);
+    cli_buf_free(&b.entry);
+    set_free(&b.used);
     cli_diags_free(&b.run_diags);
     ac_context_free(b.ctx);
     return rc;

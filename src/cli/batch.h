@@ -79,14 +79,26 @@ typedef struct cli_report_input {
 typedef struct cli_report {
     const char *to;
     bool dry_run;
-    const cli_report_input *inputs;
     size_t input_count;
     const cli_diags *run_diagnostics; /* about no one input (a bundle) */
     unsigned long converted, unchanged, skipped, exists, failed;
     double seconds;
 } cli_report;
 
-/** The report as JSON text. New string. */
-char *cli_report_json(const cli_report *report);
+/*
+ * The report is written in three parts, so that the inputs' entries can be
+ * spooled while the run goes and no record of an input is kept (report.c):
+ * the head (up to the "inputs" array), the entries, the tail.
+ */
+
+/** The report's head: everything before the first entry. New string. */
+char *cli_report_head(const cli_report *report);
+
+/** Append one input's entry to `b`, with the separator before it unless it
+ * is the `first`. */
+void cli_report_entry(cli_buf *b, const cli_report_input *in, bool first);
+
+/** The report's tail, after `input_count` entries. Static string. */
+const char *cli_report_tail(size_t input_count);
 
 #endif /* AGENTCONV_CLI_BATCH_H */

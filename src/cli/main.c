@@ -475,8 +475,11 @@ static int run_check(ac_context *ctx, options *opt, const ac_format *from,
     expand_inputs(ctx, opt, from, NULL, 0, args, nargs, &inputs);
     unsigned long failed = 0, skipped = 0, checked = 0;
     int rc = EXIT_OK;
-    for (size_t i = 0; i < inputs.count; i++) {
-        int r = check_one(ctx, opt, from, &inputs.items[i]);
+    cli_input_iter it;
+    cli_input in;
+    cli_inputs_begin(&inputs, &it);
+    while (cli_inputs_next(&it, &in)) {
+        int r = check_one(ctx, opt, from, &in);
         if (r < 0) {
             skipped++;
             continue;
@@ -487,6 +490,7 @@ static int run_check(ac_context *ctx, options *opt, const ac_format *from,
             rc = EXIT_INPUT;
         }
     }
+    cli_input_iter_end(&it);
     if (!opt->quiet)
         print_check_summary(opt, checked, failed, skipped);
     cli_inputs_free(&inputs);

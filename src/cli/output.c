@@ -15,14 +15,22 @@
 #include "cli.h"
 #include "output.h"
 
-/* The permissions of a new file: 0666 less the umask (read at start). */
+/* The permissions of a new file: 0666 less the umask, and the process id
+ * for the names of temporary files (both read at start). */
 static mode_t new_file_mode = 0644;
+static long process_id;
+/* AGENTCONV_TEST_NO_RENAMEAT2=1: act as on a file system without
+ * RENAME_NOREPLACE, so that the tests reach the link() way (docs/batch.md). */
+static bool no_renameat2;
 
 void cli_output_init(void)
 {
     mode_t mask = umask(0);
     umask(mask);
     new_file_mode = 0666 & ~mask;
+    process_id = (long)getpid();
+    const char *test = getenv("AGENTCONV_TEST_NO_RENAMEAT2");
+    no_renameat2 = test && strcmp(test, "1") == 0;
 }
 
 const char *cli_target_extension(const ac_format *to, char *buf, size_t size)
@@ -44,9 +52,13 @@ char *cli_output_name(const ac_context *ctx, const char *rel, const char *ext)
     const char *slash = strrchr(rel, '/');
     const char *base = slash ? slash + 1 : rel;
     const char *dot = strrchr(base, '.');
-    if (dot && ac_format_for_path(ctx, base))
-        return cli_format("%.*s%s", (int)(dot - rel), rel, ext);
-    return cli_format("%s%s", rel, ext);
+    size_t keep = dot && ac_format_for_path(ctx, base) ? (size_t)(dot - rel)
+                                                       : strlen(rel);
+    size_t k = strlen(ext);
+    char *p = cli_malloc(keep + k + 1);
+    memcpy(p, rel, keep);
+    memcpy(p + keep, ext, k + 1);
+    return p;
 }
 
 bool cli_name_is_path(const char *name, size_t len)
@@ -222,10 +234,12 @@ static int look_at(const char *path, const char *data, size_t len, bool force,
 static int rename_no_replace(const char *tmp, const char *path)
 {
 #ifdef RENAME_NOREPLACE
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
-        return 0;
-    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-        return -1;
+    if (!no_renameat2) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+            return 0;
+        if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+            return -1;
+    }
 #endif
     /* The filesystem (or the C library) has no RENAME_NOREPLACE: link()
      * refuses an existing name just as well. */
@@ -261,13 +275,67 @@ static int create_temp(const char *dir, mode_t mode, char **tmp)
         free(*tmp);
         *tmp = cli_format("%s%s.agentconv-%ld-%lu", dir,
                           dir[0] == '\0' || strcmp(dir, "/") == 0 ? "" : "/",
-                          (long)getpid(), n);
+                          process_id, n);
         int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
     errno = EEXIST;
     return -1;
+}
+
+/* Write `data` to a temporary file in the folder of `path` (made when
+ * missing) and rename it to `path`: replacing what is there when `replace`,
+ * else only when nothing is (CLI_EXISTS when something is). */
+static cli_write_result put_file(const char *path, const char *data, size_t len,
+                                 bool replace, mode_t mode, char **why)
+{
+    char *dir = dir_part(path);
+    char *tmp = NULL;
+    int fd = create_temp(dir, replace ? 0600 : mode, &tmp);
+    if (fd < 0 && errno == ENOENT) {
+        /* The folder is not there yet: make it, then try again. */
+        if (make_dirs(dir, why) != 0) {
+            free(dir);
+            free(tmp);
+            return CLI_WRITE_FAILED;
+        }
+        fd = create_temp(dir, replace ? 0600 : mode, &tmp);
+    }
+    free(dir);
+    if (fd < 0) {
+        *why =
+            cli_format("cannot create a temporary file: %s", strerror(errno));
+        free(tmp);
+        return CLI_WRITE_FAILED;
+    }
+    /* A new file was created with the mode a new file gets (open applies
+     * the umask); a replacement keeps the replaced file's mode, which the
+     * umask must not narrow. */
+    int rc = replace ? fchmod(fd, mode) : 0;
+    if (rc == 0)
+        rc = write_all(fd, data, len);
+    int saved = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    cli_write_result result = replace ? CLI_REPLACED : CLI_WRITTEN;
+    if (rc == 0) {
+        rc = replace ? rename(tmp, path) : rename_no_replace(tmp, path);
+        saved = errno;
+        if (rc != 0 && !replace && saved == EEXIST)
+            result = CLI_EXISTS; /* it appeared in the meantime */
+    }
+    if (rc != 0) {
+        unlink(tmp);
+        if (result != CLI_EXISTS) {
+            *why = cli_format("cannot write: %s", strerror(saved));
+            result = CLI_WRITE_FAILED;
+        }
+    }
+    free(tmp);
+    return result;
 }
 
 cli_write_result cli_write_output(const char *path, const char *data,
@@ -285,51 +353,95 @@ cli_write_result cli_write_output(const char *path, const char *data,
         return CLI_EXISTS;
     if (dry_run)
         return exists ? CLI_REPLACED : CLI_WRITTEN;
+    return put_file(path, data, len, exists, mode, why);
+}
 
+cli_write_result cli_write_new_output(const char *path, const char *data,
+                                      size_t len, bool force, bool dry_run,
+                                      char **why)
+{
+    *why = NULL;
+    if (dry_run)
+        return CLI_WRITTEN;
+    cli_write_result r = put_file(path, data, len, false, new_file_mode, why);
+    if (r != CLI_EXISTS)
+        return r;
+    /* Something made the file in the meantime: look at it as usual. */
+    return cli_write_output(path, data, len, force, dry_run, why);
+}
+
+bool cli_file_writer_open(cli_file_writer *w, const char *path, char **why)
+{
+    memset(w, 0, sizeof *w);
+    *why = NULL;
+    w->fd = -1;
+    w->mode = new_file_mode;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            *why = cli_strdup("cannot write: it is a directory");
+            return false;
+        }
+        w->replace = true;
+        if (S_ISREG(st.st_mode))
+            w->mode = st.st_mode & 07777;
+    } else if (lstat(path, &st) == 0) {
+        w->replace = true; /* a broken link: replaced by the file */
+    }
     char *dir = dir_part(path);
-    char *tmp = NULL;
-    int fd = create_temp(dir, exists ? 0600 : mode, &tmp);
+    int fd = create_temp(dir, w->replace ? 0600 : w->mode, &w->tmp);
     if (fd < 0 && errno == ENOENT) {
-        /* The folder is not there yet: make it, then try again. */
         if (make_dirs(dir, why) != 0) {
             free(dir);
-            free(tmp);
-            return CLI_WRITE_FAILED;
+            free(w->tmp);
+            w->tmp = NULL;
+            return false;
         }
-        fd = create_temp(dir, exists ? 0600 : mode, &tmp);
+        fd = create_temp(dir, w->replace ? 0600 : w->mode, &w->tmp);
     }
     free(dir);
     if (fd < 0) {
         *why =
             cli_format("cannot create a temporary file: %s", strerror(errno));
-        free(tmp);
-        return CLI_WRITE_FAILED;
+        free(w->tmp);
+        w->tmp = NULL;
+        return false;
     }
-    /* A new file was created with the mode a new file gets (open applies
-     * the umask); a replacement keeps the replaced file's mode, which the
-     * umask must not narrow. */
-    int rc = exists ? fchmod(fd, mode) : 0;
-    if (rc == 0)
-        rc = write_all(fd, data, len);
-    int saved = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
+    w->fd = fd;
+    w->path = cli_strdup(path);
+    if (w->replace && fchmod(fd, w->mode) != 0)
+        w->error = errno;
+    return true;
+}
+
+void cli_file_writer_put(cli_file_writer *w, const void *data, size_t len)
+{
+    if (!w->error && write_all(w->fd, data, len) != 0)
+        w->error = errno;
+}
+
+void cli_file_writer_fail(cli_file_writer *w, int error)
+{
+    if (!w->error)
+        w->error = error;
+}
+
+cli_write_result cli_file_writer_close(cli_file_writer *w, char **why)
+{
+    *why = NULL;
+    if (close(w->fd) != 0 && !w->error)
+        w->error = errno;
+    if (!w->error && rename(w->tmp, w->path) != 0)
+        w->error = errno;
+    cli_write_result r = w->replace ? CLI_REPLACED : CLI_WRITTEN;
+    if (w->error) {
+        unlink(w->tmp);
+        *why = cli_format("cannot write: %s", strerror(w->error));
+        r = CLI_WRITE_FAILED;
     }
-    cli_write_result result = exists ? CLI_REPLACED : CLI_WRITTEN;
-    if (rc == 0) {
-        rc = exists ? rename(tmp, path) : rename_no_replace(tmp, path);
-        saved = errno;
-        if (rc != 0 && !exists && saved == EEXIST)
-            result = CLI_EXISTS; /* it appeared in the meantime */
-    }
-    if (rc != 0) {
-        unlink(tmp);
-        if (result != CLI_EXISTS) {
-            *why = cli_format("cannot write: %s", strerror(saved));
-            result = CLI_WRITE_FAILED;
-        }
-    }
-    free(tmp);
-    return result;
+    free(w->tmp);
+    free(w->path);
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+    return r;
 }

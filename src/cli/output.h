@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "agentconv/agentconv.h"
 
@@ -69,5 +70,47 @@ typedef enum cli_write_result {
 cli_write_result cli_write_output(const char *path, const char *data,
                                   size_t len, bool force, bool dry_run,
                                   char **why);
+
+/**
+ * cli_write_output for a path in a folder that did not exist when the run
+ * started (so no file of the run's outputs was there before): the check
+ * of what is at `path` is left out, and the file is written straight away
+ * with the rename that refuses an existing name. Only when that finds a
+ * file (one that appeared in the meantime) is it looked at as
+ * cli_write_output does (unchanged, exists, or replaced with `force`).
+ * With `dry_run` the answer is CLI_WRITTEN, without a system call.
+ */
+cli_write_result cli_write_new_output(const char *path, const char *data,
+                                      size_t len, bool force, bool dry_run,
+                                      char **why);
+
+/**
+ * A file written in parts and then renamed into place, replacing what is
+ * there (for --report, a log rather than an output: it is always replaced,
+ * keeping the replaced file's permissions, and never compared).
+ */
+typedef struct cli_file_writer {
+    int fd;
+    char *path, *tmp;
+    mode_t mode;
+    bool replace;
+    int error; /* the first errno of a failed write, or 0 */
+} cli_file_writer;
+
+/** Start: a temporary file in the folder of `path` (made when missing).
+ * False with `*why` (a new message) when it cannot be made. */
+bool cli_file_writer_open(cli_file_writer *w, const char *path, char **why);
+
+/** Append bytes; a failure is kept for cli_file_writer_close. */
+void cli_file_writer_put(cli_file_writer *w, const void *data, size_t len);
+
+/** Mark the file as failed with `error` (an errno), e.g. a spool that
+ * could not be read back. */
+void cli_file_writer_fail(cli_file_writer *w, int error);
+
+/** Finish: rename the temporary file to the path. CLI_WRITTEN or
+ * CLI_REPLACED, or CLI_WRITE_FAILED with `*why` (then nothing is left
+ * behind). */
+cli_write_result cli_file_writer_close(cli_file_writer *w, char **why);
 
 #endif /* AGENTCONV_CLI_OUTPUT_H */

@@ -112,7 +112,7 @@ static void put_diagnostics(cli_buf *b, const cli_diags *d)
     cli_buf_puts(b, "]");
 }
 
-char *cli_report_json(const cli_report *r)
+char *cli_report_head(const cli_report *r)
 {
     cli_buf b = {0};
     cli_buf_puts(&b, "{\n  \"agentconv\": ");
@@ -130,28 +130,33 @@ char *cli_report_json(const cli_report *r)
     cli_buf_puts(&b, "  \"diagnostics\": ");
     put_diagnostics(&b, r->run_diagnostics);
     cli_buf_puts(&b, ",\n  \"inputs\": [");
-    for (size_t i = 0; i < r->input_count; i++) {
-        const cli_report_input *in = &r->inputs[i];
-        cli_buf_puts(&b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-        put_string(&b, in->path);
-        cli_buf_puts(&b, ", \"status\": ");
-        put_string(&b, in->status);
-        if (in->reason) {
-            cli_buf_puts(&b, ", \"reason\": ");
-            put_string(&b, in->reason);
-        }
-        cli_buf_puts(&b, ", \"outputs\": [");
-        for (size_t k = 0; k < in->output_count; k++) {
-            cli_buf_puts(&b, k ? ", {\"path\": " : "{\"path\": ");
-            put_string(&b, in->outputs[k].path);
-            cli_buf_puts(&b, ", \"status\": ");
-            put_string(&b, in->outputs[k].status);
-            cli_buf_puts(&b, "}");
-        }
-        cli_buf_puts(&b, "], \"diagnostics\": ");
-        put_diagnostics(&b, in->diagnostics);
-        cli_buf_puts(&b, "}");
-    }
-    cli_buf_puts(&b, r->input_count ? "\n  ]\n}\n" : "]\n}\n");
     return b.data;
+}
+
+void cli_report_entry(cli_buf *b, const cli_report_input *in, bool first)
+{
+    cli_buf_puts(b, first ? "\n    {\"path\": " : ",\n    {\"path\": ");
+    put_string(b, in->path);
+    cli_buf_puts(b, ", \"status\": ");
+    put_string(b, in->status);
+    if (in->reason) {
+        cli_buf_puts(b, ", \"reason\": ");
+        put_string(b, in->reason);
+    }
+    cli_buf_puts(b, ", \"outputs\": [");
+    for (size_t k = 0; k < in->output_count; k++) {
+        cli_buf_puts(b, k ? ", {\"path\": " : "{\"path\": ");
+        put_string(b, in->outputs[k].path);
+        cli_buf_puts(b, ", \"status\": ");
+        put_string(b, in->outputs[k].status);
+        cli_buf_puts(b, "}");
+    }
+    cli_buf_puts(b, "], \"diagnostics\": ");
+    put_diagnostics(b, in->diagnostics);
+    cli_buf_puts(b, "}");
+}
+
+const char *cli_report_tail(size_t input_count)
+{
+    return input_count ? "\n  ]\n}\n" : "]\n}\n";
 }

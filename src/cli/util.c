@@ -83,8 +83,13 @@ char *cli_path_join(const char *dir, const char *name)
     if (n == 0 || (n == 1 && dir[0] == '.'))
         return cli_strdup(name);
     if (n == 1 && dir[0] == '/')
-        return cli_format("/%s", name);
-    return cli_format("%.*s/%s", (int)n, dir, name);
+        n = 0; /* "/" and the name */
+    size_t k = strlen(name);
+    char *p = cli_malloc(n + 1 + k + 1);
+    memcpy(p, dir, n);
+    p[n] = '/';
+    memcpy(p + n + 1, name, k + 1);
+    return p;
 }
 
 void cli_buf_append(cli_buf *b, const char *data, size_t len)

@@ -12,23 +12,50 @@
 
 #include "agentconv/agentconv.h"
 
-/** One input of a run: a file named on the command line or found by a walk. */
+/** One input of a run: a file named on the command line or found by a walk.
+ * The strings belong to the cli_input_iter that gave it and stay valid until
+ * its next call. */
 typedef struct cli_input {
-    char *path;  /* to open and to name in messages; "-" is standard input */
-    char *rel;   /* what is mirrored under a -o directory: the path relative
-                    to the walked directory, or a named file's base name */
-    bool walked; /* found by walking a directory */
-    char *skip;  /* not NULL: not read, and this warning says why (a link
-                    that is not followed) */
-    char *fail;  /* not NULL: not read, and this error says why (a folder
-                    that cannot be opened) */
+    const char *path; /* to open and to name in messages; "-" is standard
+                         input */
+    const char *rel;  /* what is mirrored under a -o directory: the path
+                         relative to the walked directory, or a named file's
+                         base name */
+    bool walked;      /* found by walking a directory */
+    const char *skip; /* not NULL: not read, and this warning says why (a
+                         link that is not followed) */
+    const char *fail; /* not NULL: not read, and this error says why (a
+                         folder that cannot be opened) */
 } cli_input;
 
+/* A block of the compact list of inputs (walk.c describes its records). */
+typedef struct cli_input_block cli_input_block;
+
+/**
+ * The inputs of a run, kept compactly so that a walk of a huge tree costs
+ * little memory: a walked file costs its name, a NUL and a byte of flags
+ * (each folder's path is kept once), in blocks of 64 KiB. Read them in order
+ * with cli_input_iter.
+ */
 typedef struct cli_inputs {
-    cli_input *items;
-    size_t count, cap;
+    cli_input_block *first, *last;
+    size_t count;
     size_t directories; /* how many arguments were directories */
 } cli_inputs;
+
+/** Reads the inputs in order; `cli_inputs_begin` starts it. */
+typedef struct cli_input_iter {
+    const cli_input_block *block;
+    size_t offset;
+    const char *dir, *rel_dir; /* the folder of the walked files that follow */
+    char *path, *rel;          /* the current input's, when made by joining */
+} cli_input_iter;
+
+void cli_inputs_begin(const cli_inputs *inputs, cli_input_iter *it);
+/** The next input in `*in`; false after the last one. */
+bool cli_inputs_next(cli_input_iter *it, cli_input *in);
+/** Free what the iterator holds (not the inputs). */
+void cli_input_iter_end(cli_input_iter *it);
 
 typedef struct cli_walk_options {
     const ac_context *ctx;

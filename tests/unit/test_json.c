@@ -515,6 +515,82 @@ static void test_strings(void **state)
     ac_context_free(ctx);
 }
 
+/* The escaping of the writer, a byte at a time, as the writer's comment
+ * at the top of json_write.c says: the reference the fast writer (eight
+ * bytes at a time) must agree with. */
+static void naive_escape(const char *s, size_t len, char *out)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *short_esc = c == '"'    ? "\\\""
+                                : c == '\\' ? "\\\\"
+                                : c == '\b' ? "\\b"
+                                : c == '\f' ? "\\f"
+                                : c == '\n' ? "\\n"
+                                : c == '\r' ? "\\r"
+                                : c == '\t' ? "\\t"
+                                            : NULL;
+        if (short_esc) {
+            memcpy(out + n, short_esc, 2);
+            n += 2;
+        } else if (c < 0x20) {
+            n += (size_t)snprintf(out + n, 7, "\\u%04x", c);
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+}
+
+/* Each byte that needs an escape, at every place of a word and around
+ * word edges, among plain ASCII and among UTF-8 sequences whose bytes
+ * differ from '"', '\\' or a control character only in their high bit
+ * (0xA2, 0xDC, 0x9C, 0x8A): the fast writer (eight bytes at a time)
+ * escapes exactly the bytes the one-at-a-time reference does. The text is
+ * `units` units, each a filler or a byte to escape (at `at`, and another
+ * nine units later when there is room). */
+static void test_string_runs(void **state)
+{
+    (void)state;
+    ac_context *ctx = new_context();
+    static const char specials[] = {'"', '\\', '\n', '\t', 0x01, 0x1f, 0x7f};
+    static const char *const fillers[] = {
+        "a", "\xE2\xA2\xA2", "\xDD\x9C", "\xCA\x8A", "\xC3\x9C", "~"};
+    char text[128], expected[128 * 6 + 3];
+    for (size_t f = 0; f < sizeof fillers / sizeof *fillers; f++) {
+        size_t flen = strlen(fillers[f]);
+        for (size_t k = 0; k < sizeof specials; k++) {
+            for (size_t units = 1; units <= 30; units++) {
+                for (size_t at = 0; at < units; at++) {
+                    size_t n = 0;
+                    for (size_t u = 0; u < units; u++) {
+                        if (u == at) {
+                            text[n++] = specials[k];
+                        } else if (u == at + 9) {
+                            text[n++] = specials[(k + 1) % sizeof specials];
+                        } else {
+                            memcpy(text + n, fillers[f], flen);
+                            n += flen;
+                        }
+                    }
+                    naive_escape(text, n, expected);
+                    char *t = written_value(ctx, ac_value_new_string(text, n));
+                    if (strcmp(t, expected) != 0)
+                        fail_msg("filler %zu, byte 0x%02x, %zu units, at "
+                                 "%zu: %s, expected %s",
+                                 f, (unsigned char)specials[k], units, at, t,
+                                 expected);
+                    free(t);
+                }
+            }
+        }
+    }
+    ac_context_free(ctx);
+}
+
 /* ---- the proof test ---- */
 
 static uint64_t rng_state;
@@ -1447,6 +1523,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_types),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_string_runs),
         cmocka_unit_test(test_proof),
         cmocka_unit_test(test_jansson_order),
         cmocka_unit_test(test_positions),
