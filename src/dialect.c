@@ -1763,6 +1763,49 @@ ac_status ac_read_keyed(ac_context *ctx, const ac_format *format,
     return AC_OK;
 }
 
+ac_status ac_read_file_keyed(ac_context *ctx, const ac_format *format,
+                             const char *path, const char *member,
+                             const char *prompt_key, ac_doc ***docs,
+                             size_t *count, ac_error *error)
+{
+    ac_error local;
+    if (!error)
+        error = &local;
+    if (!ctx || !path || !docs || !count)
+        return keyed_fail(error, AC_ERR_ARGUMENT, path ? path : "<input>", NULL,
+                          "invalid argument");
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *source = is_stdin ? "<stdin>" : path;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    if (!fp)
+        return keyed_fail(error, AC_ERR_IO, source, NULL, "cannot open: %s",
+                          strerror(errno));
+    char *data = NULL;
+    size_t len = 0;
+    ac_status st =
+        acp_slurp(fp, ac_context_limit(ctx, AC_LIMIT_INPUT_SIZE), &data, &len);
+    int saved = errno;
+    if (!is_stdin)
+        fclose(fp);
+    /* (an input over the size limit is refused by ac_read_keyed) */
+    if (st != AC_OK)
+        return keyed_fail(error, st, source, NULL, "cannot read: %s",
+                          st == AC_ERR_NOMEM ? "out of memory"
+                                             : strerror(saved));
+    if (!format)
+        format = is_stdin ? NULL : ac_format_for_path(ctx, path);
+    if (!format)
+        format = ac_format_sniff(ctx, data, len);
+    if (!format)
+        st = keyed_fail(error, AC_ERR_SYNTAX, source, NULL,
+                        "cannot tell the input's format; name it with -f");
+    else
+        st = ac_read_keyed(ctx, format, data, len, source, member, prompt_key,
+                           docs, count, error);
+    free(data);
+    return st;
+}
+
 ac_status ac_write_keyed(ac_context *ctx, const ac_format *format,
                          ac_doc *const *docs, size_t count, const char *member,
                          const char *prompt_key, char **out, size_t *out_len,

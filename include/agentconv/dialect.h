@@ -284,6 +284,17 @@ AC_API ac_status ac_read_keyed(ac_context *ctx, const ac_format *format,
                                ac_doc ***docs, size_t *count, ac_error *error);
 
 /**
+ * ac_read_keyed on the contents of the file `path` ("-": standard input),
+ * read under the input-size limit. `format` NULL: the format of the
+ * file's extension, else sniffed from its contents. Errors name the path
+ * (AC_ERR_IO when it cannot be read).
+ */
+AC_API ac_status ac_read_file_keyed(ac_context *ctx, const ac_format *format,
+                                    const char *path, const char *member,
+                                    const char *prompt_key, ac_doc ***docs,
+                                    size_t *count, ac_error *error);
+
+/**
  * Write documents as a collection keyed by name in `format` (json or yaml):
  * each document's `name` field is its key (a document without a string
  * name is an error, so is a name used twice), its other fields its entry,

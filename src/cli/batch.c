@@ -460,45 +460,15 @@ static bool translate_docs(worker *w, job *j, ac_doc **docs, size_t count)
 static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
                        size_t *count)
 {
-    const cli_batch_options *opt = w->b->opt;
-    const ac_format *f =
-        opt->from ? opt->from : ac_format_for_path(w->ctx, j->path);
-    FILE *fp = strcmp(j->path, "-") == 0 ? stdin : fopen(j->path, "rb");
-    if (!fp) {
-        cli_diags_add(&j->diags, true, display_name(j), 0, 0, "cannot open: %s",
-                      strerror(errno));
-        return false;
-    }
-    cli_buf data = {0};
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        cli_buf_append(&data, chunk, got);
-    bool read_error = ferror(fp);
-    if (fp != stdin)
-        fclose(fp);
-    if (read_error) {
-        cli_diags_add(&j->diags, true, display_name(j), 0, 0, "cannot read: %s",
-                      strerror(errno));
-        cli_buf_free(&data);
-        return false;
-    }
-    if (!f)
-        f = ac_format_sniff(w->ctx, data.data ? data.data : "", data.len);
     ac_error err;
-    bool ok =
-        f &&
-        ac_read_keyed(w->ctx, f, data.data, data.len, display_name(j),
-                      d && d->keyed_member ? d->keyed_member : "",
-                      d && d->keyed_prompt_key ? d->keyed_prompt_key : "prompt",
-                      docs, count, &err) == AC_OK;
-    if (!f)
-        cli_diags_add(&j->diags, true, display_name(j), 0, 0,
-                      "cannot tell the input's form: name it with -f");
-    else if (!ok)
-        cli_diags_add_error(&j->diags, &err, true, j->path);
-    cli_buf_free(&data);
-    return ok;
+    if (ac_read_file_keyed(w->ctx, w->b->opt->from, j->path,
+                           d && d->keyed_member ? d->keyed_member : "",
+                           d && d->keyed_prompt_key ? d->keyed_prompt_key
+                                                    : "prompt",
+                           docs, count, &err) == AC_OK)
+        return true;
+    cli_diags_add_error(&j->diags, &err, true, j->path);
+    return false;
 }
 
 /* The dialect whose keyed collection file this input is (opencode.json),

@@ -313,8 +313,34 @@ static int check_one(ac_context *ctx, options *opt, const ac_format *from,
     ac_doc **docs = NULL;
     size_t count = 0;
     bool collection = false;
-    if (ac_read_file_many(ctx, from, path, &docs, &count, &collection, &err) !=
-        AC_OK) {
+    /* a collection keyed by name: opencode.json, or --keyed json/yaml */
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const ac_dialect *keyed_by = NULL;
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const ac_dialect *d = ac_dialect_at(ctx, i);
+        if (d->keyed_file_name && strcmp(base, d->keyed_file_name) == 0)
+            keyed_by = d;
+    }
+    const ac_format *form = from ? from : ac_format_for_path(ctx, path);
+    bool keyed =
+        keyed_by ||
+        (opt->keyed && form &&
+         (strcmp(form->name, "json") == 0 || strcmp(form->name, "yaml") == 0));
+    if (keyed && !keyed_by && opt->from_dialect_name)
+        keyed_by = ac_dialect_find(ctx, opt->from_dialect_name);
+    ac_status st =
+        keyed ? ac_read_file_keyed(ctx, from, path,
+                                   keyed_by && keyed_by->keyed_member
+                                       ? keyed_by->keyed_member
+                                       : "",
+                                   keyed_by && keyed_by->keyed_prompt_key
+                                       ? keyed_by->keyed_prompt_key
+                                       : "prompt",
+                                   &docs, &count, &err)
+              : ac_read_file_many(ctx, from, path, &docs, &count, &collection,
+                                  &err);
+    if (st != AC_OK) {
         if (in->walked && cli_is_not_an_agent(&err))
             return -1;
         opt->errors++;
