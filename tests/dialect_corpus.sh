@@ -12,7 +12,14 @@
 set -eu
 bin=$1
 corpus=$2
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/agentconv-dialects.XXXXXX")
+# thousands of small files: in memory when there is room (/dev/shm), and
+# each folder removed as soon as the next pass has read it
+base=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 65536 ]; then
+    base=/dev/shm
+fi
+tmp=$(mktemp -d "$base/agentconv-dialects.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C
 failed=0
@@ -25,11 +32,15 @@ for t in copilot opencode gemini kiro; do
     # Code and Copilot agents)
     "$bin" -q --to-dialect "$t" -o "$tmp/$t.1/" "$corpus" 2>/dev/null || true
     run "$t" claude "$tmp/$t.back1/" "$tmp/$t.1/"
+    rm -rf "$tmp/$t.1"
     run claude "$t" "$tmp/$t.2/" "$tmp/$t.back1/"
+    n1=$(find "$tmp/$t.back1" -type f | wc -l)
+    rm -rf "$tmp/$t.back1"
     run "$t" claude "$tmp/$t.back2/" "$tmp/$t.2/"
+    rm -rf "$tmp/$t.2"
     run claude "$t" "$tmp/$t.3/" "$tmp/$t.back2/"
     run "$t" claude "$tmp/$t.back3/" "$tmp/$t.3/"
-    n1=$(find "$tmp/$t.back1" -type f | wc -l)
+    rm -rf "$tmp/$t.3"
     n2=$(find "$tmp/$t.back3" -type f | wc -l)
     if ! diff -r "$tmp/$t.back2" "$tmp/$t.back3" >"$tmp/diff"; then
         echo "FAIL: claude -> $t -> claude is not stable:" >&2
@@ -37,6 +48,7 @@ for t in copilot opencode gemini kiro; do
         failed=1
     fi
     echo "$t: $n1 agents back in Claude Code after one round trip, $n2 after three"
+    rm -rf "$tmp/$t.back2" "$tmp/$t.back3"
     [ "$n1" -gt 0 ] || failed=1
 done
 exit "$failed"
