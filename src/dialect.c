@@ -180,7 +180,9 @@ static bool path_matches(const char *path, const char *marker)
     if (strstr(path, marker))
         return true;
     /* "/.claude/agents/" also matches a relative ".claude/agents/x.md" */
+    /* A prefix comparison: strncmp stops at the end of `path` too. */
     return marker[0] == '/' &&
+           // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
            strncmp(path, marker + 1, strlen(marker + 1)) == 0;
 }
 
@@ -755,7 +757,9 @@ static ac_status read_tool(translator *t, tool_list *l, const char *s,
     char *a, *b;
     if (match_pattern(t->from->mcp_tool, s, len, &a, &b)) {
         e.mcp_server = a;
-        if (strcmp(b, "*") == 0)
+        /* b is NULL for a pattern with one %s (a plugin's dialect may
+         * have one). */
+        if (b && strcmp(b, "*") == 0)
             free(b);
         else
             e.mcp_tool = b;

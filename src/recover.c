@@ -230,7 +230,10 @@ static line *split_lines(const char *text, size_t len, size_t *count)
     size_t cap = 16, n = 0;
     line *lines = malloc(cap * sizeof *lines);
     const char *p = text, *end = text + len;
-    while (lines && p < end) {
+    *count = 0;
+    if (!lines)
+        return NULL;
+    while (p < end) {
         if (n == cap) {
             cap *= 2;
             line *more = realloc(lines, cap * sizeof *lines);
