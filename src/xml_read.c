@@ -482,11 +482,10 @@ static ac_status attribute_value(xml_reader *r, const xmlAttr *a,
                                  size_t *len)
 {
     const xmlNode *c = a->children;
-    if (!c) {
-        *s = "";
-        *len = 0;
+    *s = "";
+    *len = 0;
+    if (!c)
         return AC_OK;
-    }
     if (c->type == XML_TEXT_NODE && !c->next) {
         *s = content_of(c, len);
         return AC_OK;
@@ -996,6 +995,8 @@ static ac_status entry_key(xml_reader *r, const xmlNode *n,
                            char **owned)
 {
     *owned = NULL;
+    *key = NULL;
+    *len = 0;
     if (!named(n, ACP_XML_FIELD)) {
         *key = (const char *)n->name;
         *len = strlen(*key);
@@ -1162,6 +1163,8 @@ static ac_status read_entries(xml_reader *r, xmlNode *n, ac_value *map,
 static ac_status find_root(xml_reader *r, xmlDocPtr xdoc, xmlNode **out)
 {
     xmlNode *root = NULL;
+    /* begin() succeeds only with a document. */
+    // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
     for (xmlNode *k = xdoc->children; k; k = k->next) {
         if (k->type == XML_ELEMENT_NODE && !root)
             root = k;
@@ -1177,6 +1180,8 @@ static ac_status find_root(xml_reader *r, xmlDocPtr xdoc, xmlNode **out)
 /* Is `n` the form's element `name`? */
 static bool form_element(const xmlNode *n, const char *name)
 {
+    /* find_root() succeeds only with a root. */
+    // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
     return n->type == XML_ELEMENT_NODE && named(n, name) && in_form_ns(n);
 }
 
@@ -1456,12 +1461,11 @@ static ac_status parse(xml_reader *r, const char *data, size_t len,
                   "expands no entities");
     else if (r->deep_line)
         st = fail_depth(r, r->deep_line);
-    else if (r->out_of_memory || p->errNo == XML_ERR_NO_MEMORY)
+    else if (r->out_of_memory || p->errNo == XML_ERR_NO_MEMORY ||
+             (!r->failed && !doc))
         st = fail_nomem(r);
     else if (r->failed)
         st = fail_libxml(r);
-    else if (!doc)
-        st = fail_nomem(r);
     else if (!p->wellFormed)
         st = fail(r, AC_ERR_SYNTAX, 0, "invalid XML");
     if (st != AC_OK) {
