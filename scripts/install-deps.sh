@@ -13,8 +13,9 @@
 # install.prefix), groff-base (groff: docs.man renders the manual pages)
 # and man-db (man: install.prefix finds the installed pages). Extra
 # packages named
-# on the command line (e.g. clang, which .ci/run also builds with) are
-# checked too.
+# on the command line (e.g. clang, which .ci/run also builds with;
+# valgrind for the memcheck tests, -DAGENTCONV_MEMCHECK=ON; clang-tidy and
+# cppcheck for scripts/static-analysis.sh) are checked too.
 #
 # Prints nothing when everything is there. Otherwise installs the missing
 # packages with apt-get when running as root, or through `sudo -n` when that

@@ -23,10 +23,10 @@ static const struct {
     const char *name;
     uint64_t value;
 } limit_table[AC_LIMIT_COUNT_] = {
-    [AC_LIMIT_INPUT_SIZE] = {"input-size", 16u * 1024 * 1024},
+    [AC_LIMIT_INPUT_SIZE] = {"input-size", UINT64_C(16) * 1024 * 1024},
     [AC_LIMIT_DEPTH] = {"depth", 100},
     [AC_LIMIT_ALIAS_NODES] = {"alias-nodes", 10000},
-    [AC_LIMIT_STRING_LENGTH] = {"string-length", 8u * 1024 * 1024},
+    [AC_LIMIT_STRING_LENGTH] = {"string-length", UINT64_C(8) * 1024 * 1024},
     [AC_LIMIT_KEYS] = {"keys", 10000},
     [AC_LIMIT_KEY_LENGTH] = {"key-length", 1024},
 };

@@ -101,25 +101,60 @@ static bool index_take(pos_index *ix, char c)
  * byte that starts a UTF-8 sequence. An escape's backslash and the
  * character after it are both ASCII. False when no complete string is
  * there. */
-static bool index_skip_string(pos_index *ix)
+static unsigned hex4(const char *s, size_t avail)
+{
+    unsigned v = 0;
+    for (size_t k = 0; k < 4 && k < avail; k++) {
+        char c = s[k];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 0;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Skip a string; `*decoded` (when not NULL) is the number of bytes it
+ * decodes to (jansson has checked its escapes already). */
+static bool index_skip_string(pos_index *ix, size_t *decoded)
 {
     if (!index_take(ix, '"'))
         return false;
     const char *s = ix->s;
     size_t i = ix->pos;
     int column = ix->column;
+    size_t bytes = 0, hex_left = 0;
     while (i < ix->len) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"') {
             ix->pos = i + 1;
             ix->column = column + 1;
+            if (decoded)
+                *decoded = bytes;
             return true;
         }
         if (c == '\\') {
+            if (i + 1 < ix->len && s[i + 1] == 'u') {
+                unsigned v = hex4(s + i + 2, ix->len - i - 2);
+                /* A surrogate pair is 4 bytes, counted at its first half. */
+                bytes += v >= 0xDC00 && v <= 0xDFFF   ? 0
+                         : v >= 0xD800 && v <= 0xDBFF ? 4
+                         : v < 0x80                   ? 1
+                         : v < 0x800                  ? 2
+                                                      : 3;
+                hex_left = 4;
+            } else {
+                bytes++;
+            }
             i += 2;
             column += 2;
             continue;
         }
+        if (hex_left > 0)
+            hex_left--;
+        else
+            bytes++;
         if ((c & 0xc0) != 0x80)
             column++;
         i++;
@@ -154,7 +189,7 @@ static bool index_skip_value(pos_index *ix)
             return false;
         char c = ix->s[ix->pos];
         if (c == '"') {
-            if (!index_skip_string(ix))
+            if (!index_skip_string(ix, NULL))
                 return false;
         } else if (c == '{' || c == '[') {
             depth++;
@@ -225,14 +260,14 @@ static int prefix_scan(const char *s, size_t end, size_t key_close,
                 state = c == '{' ? WANT_KEY : WANT_VALUE;
             }
         } else if (state == WANT_VALUE) {
-            bool ok =
-                c == '"' ? index_skip_string(&ix) : index_skip_scalar(&ix);
+            bool ok = c == '"' ? index_skip_string(&ix, NULL)
+                               : index_skip_scalar(&ix);
             if (!ok)
                 break;
             state = AFTER_VALUE;
         } else if (state == WANT_KEY) {
             size_t at = ix.pos;
-            if (!index_skip_string(&ix))
+            if (!index_skip_string(&ix, NULL))
                 break;
             if (ix.pos - 1 == key_close) {
                 hit->object = stack[depth - 1];
@@ -272,6 +307,9 @@ typedef struct json_reader {
     size_t base; /* bytes before `text` (the BOM) */
     pos_index ix;
     uint64_t depth_bonus; /* 1 when an array (a collection) is the top */
+    /* The next read_value reads the top-level "instructions": no
+     * string-length limit (the input size bounds them, docs/limits.md). */
+    bool instructions_next;
 } json_reader;
 
 static ac_status fail(json_reader *r, ac_status status, json_mark m,
@@ -293,6 +331,16 @@ static ac_status fail_nomem(json_reader *r)
 {
     return acp_error_set(r->error, AC_ERR_NOMEM, r->source, 0, 0, -1,
                          "out of memory");
+}
+
+/* jansson 2.14's lexer drops a character of a string or key when it
+ * cannot grow its buffer (lex_save ignores the failure), so a string
+ * shorter than its source text is a failed allocation, not a success. */
+static ac_status fail_lost_bytes(json_reader *r)
+{
+    return acp_error_set(r->error, AC_ERR_NOMEM, r->source, 0, 0, -1,
+                         "out of memory (the JSON parser lost part of a "
+                         "string)");
 }
 
 /* The index and jansson's tree disagree: cannot happen with a correct
@@ -322,6 +370,8 @@ static ac_status fail_depth(json_reader *r, json_mark m)
 /* The same for a JSON value, in JSON's words. */
 static const char *json_phrase(const json_t *j)
 {
+    /* Callers pass a value json_load() made (it fails without one). */
+    // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
     switch (json_typeof(j)) {
     case JSON_OBJECT:
         return "an object";
@@ -422,18 +472,24 @@ static ac_status read_object(json_reader *r, json_t *j, ac_value *map,
                         "key of %zu bytes exceeds the %s limit (%llu bytes)",
                         key_len, ac_limit_name(AC_LIMIT_KEY_LENGTH),
                         (unsigned long long)max_key_len);
-        if (!index_skip_string(&r->ix))
+        size_t decoded;
+        if (!index_skip_string(&r->ix, &decoded))
             return fail_out_of_step(r);
+        if (decoded != key_len)
+            return fail_lost_bytes(r);
         index_skip_space(&r->ix);
         if (!index_take(&r->ix, ':'))
             return fail_out_of_step(r);
         index_skip_space(&r->ix);
         json_mark vm = index_mark(&r->ix);
         ac_value *v;
+        bool instructions =
+            doc && key_len == 12 && memcmp(key, "instructions", 12) == 0;
+        r->instructions_next = instructions;
         ac_status st = read_value(r, json_object_iter_value(it), depth, &v);
         if (st != AC_OK)
             return st;
-        if (doc && key_len == 12 && memcmp(key, "instructions", 12) == 0)
+        if (instructions)
             st = take_instructions(r, v, vm, doc);
         else if (acp_map_append(map, key, key_len, v) != AC_OK)
             st = fail_nomem(r);
@@ -460,9 +516,13 @@ static ac_status read_value(json_reader *r, json_t *j, size_t depth,
     ac_status st = AC_OK;
     ac_value *v = NULL;
     bool ok = true;
+    bool instructions = r->instructions_next;
+    r->instructions_next = false;
     *out = NULL;
     index_skip_space(&r->ix);
     json_mark m = index_mark(&r->ix);
+    /* A value of jansson's tree, or the root json_load() made. */
+    // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
     switch (json_typeof(j)) {
     case JSON_OBJECT:
     case JSON_ARRAY:
@@ -481,13 +541,16 @@ static ac_status read_value(json_reader *r, json_t *j, size_t depth,
     case JSON_STRING: {
         size_t n = json_string_length(j);
         uint64_t max = r->ctx->limits[AC_LIMIT_STRING_LENGTH];
-        if (n > max)
+        if (n > max && !instructions)
             return fail(r, AC_ERR_LIMIT, m,
                         "string of %zu bytes exceeds the %s limit (%llu "
                         "bytes)",
                         n, ac_limit_name(AC_LIMIT_STRING_LENGTH),
                         (unsigned long long)max);
-        ok = index_skip_string(&r->ix);
+        size_t decoded;
+        ok = index_skip_string(&r->ix, &decoded);
+        if (ok && decoded != n)
+            return fail_lost_bytes(r);
         v = ac_value_new_string(json_string_value(j), n);
         break;
     }
@@ -586,7 +649,7 @@ static ac_status fail_duplicate(json_reader *r, size_t pos)
     pos_index ix;
     index_init(&ix, r->text, r->len);
     ix.pos = hit.at;
-    if (!index_skip_string(&ix))
+    if (!index_skip_string(&ix, NULL))
         return fail(r, AC_ERR_SYNTAX, mark_at(r, hit.at), "duplicate key");
     size_t dup_len = ix.pos - hit.at;
     dup = json_loadb(r->text + hit.at, dup_len, JSON_DECODE_ANY, NULL);
@@ -599,7 +662,7 @@ static ac_status fail_duplicate(json_reader *r, size_t pos)
     for (;;) {
         index_skip_space(&ix);
         size_t at = ix.pos;
-        if (at >= hit.at || !index_skip_string(&ix))
+        if (at >= hit.at || !index_skip_string(&ix, NULL))
             break;
         json_t *key =
             json_loadb(r->text + at, ix.pos - at, JSON_DECODE_ANY, NULL);

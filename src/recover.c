@@ -230,7 +230,10 @@ static line *split_lines(const char *text, size_t len, size_t *count)
     size_t cap = 16, n = 0;
     line *lines = malloc(cap * sizeof *lines);
     const char *p = text, *end = text + len;
-    while (lines && p < end) {
+    *count = 0;
+    if (!lines)
+        return NULL;
+    while (p < end) {
         if (n == cap) {
             cap *= 2;
             line *more = realloc(lines, cap * sizeof *lines);
@@ -392,7 +395,7 @@ ac_status acp_yaml_recover(ac_context *ctx, const char *text, size_t len,
     acp_buf_init(&fixed);
     *root = NULL;
     line *lines = split_lines(text, len, &count);
-    if (!lines && len > 0)
+    if (!lines)
         return acp_error_set(error, AC_ERR_NOMEM, source, 0, 0, -1,
                              "out of memory");
     size_t n = find_recoveries(ctx, lines, count, &rec);

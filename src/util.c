@@ -308,6 +308,15 @@ ac_status acp_check_text(const char *s, size_t len, const char *source,
         return AC_OK;
     int line, column;
     acp_line_column(s, len, bad, &line, &column);
+    /* A UTF-16 byte order mark (FF FE or FE FF) fails at byte 0: say what
+     * the input is rather than which byte is wrong. */
+    if (bad == 0 && len >= 2 &&
+        (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
+         ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)))
+        return acp_error_set(error, AC_ERR_ENCODING, source, line, column, 0,
+                             "UTF-16 input (byte order mark 0x%02x 0x%02x): "
+                             "agentconv reads UTF-8 only",
+                             (unsigned char)s[0], (unsigned char)s[1]);
     char fault[40];
     describe_fault(s, bad, is_nul, fault);
     return acp_error_set(error, AC_ERR_ENCODING, source, line, column,

@@ -1978,9 +1978,18 @@ static void test_reject_limits(void **state)
                  AGENT "<a>ab<c code=\"1\"/><c code=\"65535\"/></a></agent>",
                  AC_ERR_LIMIT, 1, 0,
                  "string of 6 bytes exceeds the string-length limit (3 bytes)");
-    expect_error(ctx, AGENT "<instructions>Hello</instructions></agent>",
-                 AC_ERR_LIMIT, 1, 0,
-                 "string of 5 bytes exceeds the string-length limit (3 bytes)");
+    /* The instructions are bounded by the input size, not by this limit
+     * (docs/limits.md): an md body longer than it converts to xml and
+     * back. */
+    static const char xml_instructions[] =
+        AGENT "<instructions>Hello</instructions></agent>";
+    ac_doc *read = NULL;
+    ac_error e;
+    assert_int_equal(ac_read(ctx, ac_format_find(ctx, "xml"), xml_instructions,
+                             sizeof xml_instructions - 1, "in", &read, &e),
+                     AC_OK);
+    assert_string_equal(ac_doc_instructions(read, NULL), "Hello");
+    ac_doc_free(read);
     ac_context_free(ctx);
 
     /* libxml2 refuses a CDATA section of more than 10,000,000 bytes (we
