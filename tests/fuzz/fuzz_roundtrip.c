@@ -35,6 +35,16 @@ static bool refusal_allowed(const ac_format *format, const ac_error *err)
     return false;
 }
 
+/* Whether reading back what a writer wrote may fail with this error: only
+ * when the output is larger than the input-size limit, as a model that
+ * YAML aliases made large can be written (docs/fuzzing.md). */
+static bool read_back_refusal_allowed(const ac_context *ctx, size_t out_len,
+                                      ac_status st)
+{
+    return st == AC_ERR_LIMIT &&
+           out_len > ac_context_limit(ctx, AC_LIMIT_INPUT_SIZE);
+}
+
 static void one_agent(ac_context *ctx, const ac_format *format,
                       const ac_doc *doc)
 {
@@ -57,6 +67,8 @@ static void one_agent(ac_context *ctx, const ac_format *format,
                   format->name);
     ac_doc *back = NULL;
     st = ac_read(ctx, format, out, out_len, "fuzz-written", &back, &err);
+    if (read_back_refusal_allowed(ctx, out_len, st))
+        goto out;
     if (st != AC_OK)
         fuzz_fail("the %s reader refuses what its writer wrote: %d:%d: %s\n"
                   "--- written:\n%s",
@@ -95,6 +107,10 @@ static void collection(ac_context *ctx, const ac_format *format,
     bool is_collection = false;
     st = ac_read_many(ctx, format, out, out_len, "fuzz-written", &back,
                       &back_count, &is_collection, &err);
+    if (read_back_refusal_allowed(ctx, out_len, st)) {
+        free(out);
+        return;
+    }
     if (st != AC_OK)
         fuzz_fail("the %s reader refuses the collection its writer wrote: "
                   "%d:%d: %s\n--- written:\n%s",
