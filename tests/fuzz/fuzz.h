@@ -45,6 +45,12 @@ void fuzz_fail(const char *fmt, ...)
 void fuzz_check_status(const char *what, ac_status st, const ac_error *error,
                        bool made);
 
+/* Abort when an error or warning about `data` points outside it: a line
+ * past the last line (line ends: LF, CRLF, lone CR), a column past the
+ * input's length, a byte position past its end. */
+void fuzz_check_position(const char *what, const ac_error *error,
+                         const char *data, size_t size);
+
 /* Abort when two documents differ, showing the first line where their
  * dumps differ. */
 void fuzz_expect_equal(const char *what, const ac_doc *expected,

@@ -64,6 +64,23 @@ void fuzz_check_status(const char *what, ac_status st, const ac_error *error,
         fuzz_fail("%s: ac_error_format failed", what);
 }
 
+void fuzz_check_position(const char *what, const ac_error *error,
+                         const char *data, size_t size)
+{
+    long lines = 1;
+    for (size_t i = 0; i < size; i++)
+        if (data[i] == '\n' ||
+            (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n')))
+            lines++;
+    if (error->line < 0 || error->line > lines || error->column < 0 ||
+        (size_t)error->column > size + 1 || error->position < -1 ||
+        (error->position >= 0 && (size_t)error->position > size))
+        fuzz_fail("%s: \"%s\" at line %d, column %d, byte %ld of an input "
+                  "of %ld lines and %zu bytes",
+                  what, error->text, error->line, error->column,
+                  error->position, lines, size);
+}
+
 void fuzz_expect_equal(const char *what, const ac_doc *expected,
                        const ac_doc *got)
 {

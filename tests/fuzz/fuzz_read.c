@@ -4,7 +4,8 @@
  *
  * For each input, in that form:
  * - ac_read keeps its contract (a document on success; on failure an
- *   error with the same status and a message, and no document);
+ *   error with the same status and a message, and no document), and its
+ *   error and first warning point inside the input;
  * - in strict mode the read fails exactly as it did, succeeds exactly as
  *   it did when it gave no warning, and fails with AC_ERR_STRICT and the
  *   first warning when it gave one;
@@ -118,6 +119,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ac_status st = ac_read(ctx, format, text, size, "fuzz", &doc, &err);
     fuzz_check_status("ac_read", st, &err, doc != NULL);
     unsigned long read_warnings = w.count;
+    if (st != AC_OK)
+        fuzz_check_position("ac_read's error", &err, text, size);
+    if (w.count)
+        fuzz_check_position("ac_read's first warning", &w.first, text, size);
 
     ac_doc *sdoc = NULL;
     ac_error serr;
