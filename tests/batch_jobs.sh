@@ -6,9 +6,9 @@
 # same messages in the same order, the same --report (but for its time) and
 # the same --dry-run lines. Also: writing into a new -o folder (outputs
 # written without a look first) and into an existing one give the same
-# files; a rerun is all unchanged; with AGENTCONV_TEST_NO_RENAMEAT2=1 the
-# safe write's other way (link and unlink) writes the same files, leaves no
-# temporary file and still refuses a file that is in the way; on a terminal
+# files; a rerun is all unchanged; every way of the safe write
+# (AGENTCONV_TEST_SAFE_WRITE) writes the same files, leaves no temporary
+# file and still refuses a file that is in the way; on a terminal
 # (script(1), when it is there) the progress line is drawn while threads
 # wait for a slow first input, and the run ends with the same files.
 #
@@ -133,35 +133,43 @@ run rerun -t json -j 7 -o "$tmp/out-j1/" "$lib"
 grep -q "^agentconv: 0 converted, $written unchanged," "$tmp/rerun.err" ||
     fail "a rerun was not all unchanged: $(tail -n 1 "$tmp/rerun.err")"
 
-# The safe write without renameat2: link() and unlink().
-AGENTCONV_TEST_NO_RENAMEAT2=1 run link -t json -j 2 -o "$tmp/out-link/" "$lib"
-diff -r "$tmp/out-j1" "$tmp/out-link" >/dev/null || fail "the link() way writes different files"
-same "$tmp/j1.err" "$tmp/link.err" "the link() way prints different messages"
-if find "$tmp/out-link" -name '.agentconv-*' | grep -q .; then
-    fail "the link() way left temporary files"
-fi
-# ... and it refuses a file in the way, found only by the rename: the
-# folder is new when the run starts, and the file is made between the
-# start and the write by a fifo the run reads first.
-mkdir -p "$tmp/race/in"
-printf -- '---\nname: race\n---\nBody.\n' >"$tmp/race/in/b.md"
-mkfifo "$tmp/race/in/a.md"
-(
-    exec 3>"$tmp/race/in/a.md" # opens when agentconv opens the fifo
-    mkdir -p "$tmp/race/out"
-    echo "not mine" >"$tmp/race/out/b.json"
-    printf -- '---\nname: a\n---\nBody.\n' >&3
-) &
-AGENTCONV_TEST_NO_RENAMEAT2=1 run race -t json -j 1 -o "$tmp/race/out/" "$tmp/race/in/a.md" "$tmp/race/in/b.md"
-wait
-[ "$(cat "$tmp/race/out/b.json")" = "not mine" ] || fail "the link() way replaced a file in the way"
-grep -q '"name": "a"' "$tmp/race/out/a.json" || fail "the agent read from a fifo was not written"
-grep -q "b.json: error: exists with other contents" "$tmp/race.err" ||
-    fail "the link() way did not report the file in the way: $(cat "$tmp/race.err")"
-[ "$(cat "$tmp/race.code")" = 1 ] || fail "a file in the way: exit $(cat "$tmp/race.code"), expected 1"
-if find "$tmp/race/out" -name '.agentconv-*' | grep -q .; then
-    fail "the link() way left a temporary file after a refusal"
-fi
+# Every way of the safe write for a new file (AGENTCONV_TEST_SAFE_WRITE,
+# docs/batch.md): the default (a file without a name, O_TMPFILE, linked
+# with AT_EMPTY_PATH), "proc" (linked through /proc/self/fd), "rename" (a
+# named temporary file renamed without replacement), "link" (a named
+# temporary file, link() and unlink()). Each writes the same files, leaves
+# no temporary file, and refuses a file in the way that only the final
+# link or rename finds: the folder is new when the run starts, and the file
+# is made between the start and the write, while the run reads a fifo.
+for way in default proc rename link; do
+    AGENTCONV_TEST_SAFE_WRITE=$way run "way-$way" -t json -j 2 -o "$tmp/out-$way/" "$lib"
+    diff -r "$tmp/out-j1" "$tmp/out-$way" >/dev/null || fail "the $way way writes different files"
+    same "$tmp/j1.err" "$tmp/way-$way.err" "the $way way prints different messages"
+    if find "$tmp/out-$way" -name '.agentconv-*' | grep -q .; then
+        fail "the $way way left temporary files"
+    fi
+    race=$tmp/race-$way
+    mkdir -p "$race/in"
+    printf -- '---\nname: race\n---\nBody.\n' >"$race/in/b.md"
+    mkfifo "$race/in/a.md"
+    (
+        exec 3>"$race/in/a.md" # opens when agentconv opens the fifo
+        mkdir -p "$race/out"
+        echo "not mine" >"$race/out/b.json"
+        printf -- '---\nname: a\n---\nBody.\n' >&3
+    ) &
+    AGENTCONV_TEST_SAFE_WRITE=$way run "race-$way" -t json -j 1 -o "$race/out/" "$race/in/a.md" "$race/in/b.md"
+    wait
+    [ "$(cat "$race/out/b.json")" = "not mine" ] || fail "the $way way replaced a file in the way"
+    grep -q '"name": "a"' "$race/out/a.json" || fail "the $way way: the agent read from a fifo was not written"
+    grep -q "b.json: error: exists with other contents" "$tmp/race-$way.err" ||
+        fail "the $way way did not report the file in the way: $(cat "$tmp/race-$way.err")"
+    [ "$(cat "$tmp/race-$way.code")" = 1 ] ||
+        fail "the $way way, a file in the way: exit $(cat "$tmp/race-$way.code"), expected 1"
+    if find "$race/out" -name '.agentconv-*' | grep -q .; then
+        fail "the $way way left a temporary file after a refusal"
+    fi
+done
 
 # The progress line, on a terminal (script(1) gives one): the first input
 # is a fifo fed after a second, so the other threads fill the window and

@@ -19,9 +19,18 @@
  * for the names of temporary files (both read at start). */
 static mode_t new_file_mode = 0644;
 static long process_id;
-/* AGENTCONV_TEST_NO_RENAMEAT2=1: act as on a file system without
- * RENAME_NOREPLACE, so that the tests reach the link() way (docs/batch.md). */
+/* AGENTCONV_TEST_SAFE_WRITE picks the way new files are written, so that
+ * the tests reach each of them (docs/batch.md): "proc" (O_TMPFILE linked
+ * through /proc/self/fd), "rename" (a named temporary file and renameat2
+ * without replacement), "link" (a named temporary file, link() and
+ * unlink()). Unset, the first way that works here is taken. */
 static bool no_renameat2;
+/* Cleared when O_TMPFILE or linking its file into place turns out not to
+ * work here; then new files go through a named temporary file. */
+static _Atomic bool anonymous_works = true;
+/* Cleared when linkat(AT_EMPTY_PATH) is refused (it needs a privilege
+ * before Linux 6.10): the link is then made through /proc/self/fd. */
+static _Atomic bool empty_path_works = true;
 
 void cli_output_init(void)
 {
@@ -29,8 +38,15 @@ void cli_output_init(void)
     umask(mask);
     new_file_mode = 0666 & ~mask;
     process_id = (long)getpid();
-    const char *test = getenv("AGENTCONV_TEST_NO_RENAMEAT2");
-    no_renameat2 = test && strcmp(test, "1") == 0;
+    const char *way = getenv("AGENTCONV_TEST_SAFE_WRITE");
+    if (way && strcmp(way, "proc") == 0) {
+        empty_path_works = false;
+    } else if (way && strcmp(way, "rename") == 0) {
+        anonymous_works = false;
+    } else if (way && strcmp(way, "link") == 0) {
+        anonymous_works = false;
+        no_renameat2 = true;
+    }
 }
 
 const char *cli_target_extension(const ac_format *to, char *buf, size_t size)
@@ -284,13 +300,96 @@ static int create_temp(const char *dir, mode_t mode, char **tmp)
     return -1;
 }
 
+/* The result of put_anonymous when that way is not available here. */
+enum { ANONYMOUS_UNAVAILABLE = -1 };
+
+/* A new file written as a file without a name (O_TMPFILE, in the folder of
+ * `path`, made when missing), linked to `path` once it holds every byte:
+ * linkat refuses an existing name, as the rename without replacement does,
+ * and nothing is left behind on a failure, even a crash. It costs the
+ * kernel less than a named temporary file and a rename (no name to make,
+ * then move). The link is made with AT_EMPTY_PATH, else through
+ * /proc/self/fd (AT_EMPTY_PATH needs a privilege before Linux 6.10).
+ * Returns CLI_WRITTEN, CLI_EXISTS, CLI_WRITE_FAILED (with `*why`), or
+ * ANONYMOUS_UNAVAILABLE when the file system, the kernel or /proc cannot
+ * do it (then nothing was made). */
+static int put_anonymous(const char *dir, const char *path, const char *data,
+                         size_t len, mode_t mode, char **why)
+{
+#ifdef O_TMPFILE
+    const char *where = dir[0] ? dir : ".";
+    int fd = open(where, O_WRONLY | O_TMPFILE | O_CLOEXEC, mode);
+    if (fd < 0 && errno == ENOENT) {
+        if (make_dirs(dir, why) != 0)
+            return CLI_WRITE_FAILED;
+        fd = open(where, O_WRONLY | O_TMPFILE | O_CLOEXEC, mode);
+    }
+    if (fd < 0) {
+        if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL ||
+            errno == ENOSYS)
+            return ANONYMOUS_UNAVAILABLE;
+        *why =
+            cli_format("cannot create a temporary file: %s", strerror(errno));
+        return CLI_WRITE_FAILED;
+    }
+    if (write_all(fd, data, len) != 0) {
+        int saved = errno;
+        close(fd);
+        *why = cli_format("cannot write: %s", strerror(saved));
+        return CLI_WRITE_FAILED;
+    }
+    int rc = -1;
+    errno = 0;
+    if (empty_path_works) {
+        rc = linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH);
+        if (rc != 0 && (errno == ENOENT || errno == EPERM))
+            empty_path_works = false;
+    }
+    if (rc != 0 && errno != EEXIST) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        rc = linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+        if (rc != 0 && errno != EEXIST) {
+            /* No way to link it here (or the folder went away: the named
+             * temporary file will say so). */
+            close(fd);
+            return ANONYMOUS_UNAVAILABLE;
+        }
+    }
+    if (close(fd) != 0 && rc == 0) {
+        /* Linked already, every byte written; only a file system without
+         * O_TMPFILE (NFS) reports write errors at close. */
+        *why = cli_format("cannot write: %s", strerror(errno));
+        return CLI_WRITE_FAILED;
+    }
+    return rc == 0 ? CLI_WRITTEN : CLI_EXISTS;
+#else
+    (void)dir;
+    (void)path;
+    (void)data;
+    (void)len;
+    (void)mode;
+    (void)why;
+    return ANONYMOUS_UNAVAILABLE;
+#endif
+}
+
 /* Write `data` to a temporary file in the folder of `path` (made when
  * missing) and rename it to `path`: replacing what is there when `replace`,
- * else only when nothing is (CLI_EXISTS when something is). */
+ * else only when nothing is (CLI_EXISTS when something is). A new file is
+ * written without a name first when the system can (put_anonymous). */
 static cli_write_result put_file(const char *path, const char *data, size_t len,
                                  bool replace, mode_t mode, char **why)
 {
     char *dir = dir_part(path);
+    if (!replace && anonymous_works) {
+        int r = put_anonymous(dir, path, data, len, mode, why);
+        if (r != ANONYMOUS_UNAVAILABLE) {
+            free(dir);
+            return (cli_write_result)r;
+        }
+        anonymous_works = false;
+    }
     char *tmp = NULL;
     int fd = create_temp(dir, replace ? 0600 : mode, &tmp);
     if (fd < 0 && errno == ENOENT) {
