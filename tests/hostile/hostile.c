@@ -103,7 +103,8 @@ static void add(str *s, const void *data, size_t n)
 
 static void adds(str *s, const char *text) { add(s, text, strlen(text)); }
 
-static void addf(str *s, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void addf(str *s, const char *fmt,
+                                                       ...)
 {
     char buf[256];
     va_list ap;
@@ -133,7 +134,8 @@ static void release(str *s)
 
 /* ---- running the command line ---- */
 
-static void fail(const char *name, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void fail(const char *name,
+                                                       const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "FAIL [%s]: ", name);
