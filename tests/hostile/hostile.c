@@ -103,8 +103,7 @@ static void add(str *s, const void *data, size_t n)
 
 static void adds(str *s, const char *text) { add(s, text, strlen(text)); }
 
-__attribute__((format(printf, 2, 3))) static void addf(str *s, const char *fmt,
-                                                       ...)
+static void addf(str *s, const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
@@ -134,8 +133,7 @@ static void release(str *s)
 
 /* ---- running the command line ---- */
 
-__attribute__((format(printf, 2, 3))) static void fail(const char *name,
-                                                       const char *fmt, ...)
+static void fail(const char *name, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "FAIL [%s]: ", name);
