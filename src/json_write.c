@@ -122,6 +122,8 @@ static size_t put_escape(unsigned char c, char *d)
         second = 't';
         break;
     default:
+        /* six bytes, no NUL: the buffer is not a string */
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
         memcpy(d, "\\u00", 4);
         d[4] = hex[c >> 4];
         d[5] = hex[c & 0x0f];

@@ -72,6 +72,8 @@ char *cli_output_name(const ac_context *ctx, const char *rel, const char *ext)
                                                        : strlen(rel);
     size_t k = strlen(ext);
     char *p = cli_malloc(keep + k + 1);
+    /* the ending with its NUL follows */
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
     memcpy(p, rel, keep);
     memcpy(p + keep, ext, k + 1);
     return p;

@@ -86,6 +86,8 @@ char *cli_path_join(const char *dir, const char *name)
         n = 0; /* "/" and the name */
     size_t k = strlen(name);
     char *p = cli_malloc(n + 1 + k + 1);
+    /* the '/' and the name with its NUL follow */
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
     memcpy(p, dir, n);
     p[n] = '/';
     memcpy(p + n + 1, name, k + 1);

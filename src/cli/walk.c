@@ -174,7 +174,7 @@ bool cli_inputs_next(cli_input_iter *it, cli_input *in)
         if (!it->block)
             return false;
         const char *p = it->block->data + it->offset;
-        int kind = *p++;
+        int kind = (unsigned char)*p++;
         if (kind == REC_DIR) {
             it->dir = take_text(&p);
             bool has_rel = *p++ != 0;
@@ -182,7 +182,7 @@ bool cli_inputs_next(cli_input_iter *it, cli_input *in)
             it->offset = (size_t)(p - it->block->data);
             continue;
         }
-        int flags = *p++;
+        int flags = (unsigned char)*p++;
         if (kind == REC_FILE) {
             const char *name = take_text(&p);
             it->path = cli_path_join(it->dir, name);
