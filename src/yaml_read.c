@@ -491,6 +491,14 @@ static ac_status parser_failure(reader *r, const yaml_parser_t *p)
  * part of a scalar). Stores how many comments there are and where the
  * first one starts (a 0-based mark). Scanning again costs a little, so it
  * is done only when the text holds a '#'.
+ *
+ * Only the tokens' byte offsets are taken from libyaml: the line and
+ * column are counted here over every byte, tokens included. libyaml
+ * 0.2.5's end mark of a multi-line quoted scalar holding non-ASCII
+ * characters has a wrong line or column, and a comment after such a
+ * scalar was reported there: `"é\n  x" # c` one column too far,
+ * `"éé\n" # c` one line too far, even past the input's last line (found
+ * by fuzz_yaml).
  */
 static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
 {
@@ -502,26 +510,27 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
         return 0;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    size_t gap = 0;
-    int line = 0, column = 0; /* of text[gap] */
+    size_t pos = 0; /* text[pos] is at line, column */
+    int line = 0, column = 0;
     for (;;) {
         yaml_token_t tok;
         if (!yaml_parser_scan(&parser, &tok))
             break;
-        size_t end = tok.start_mark.index;
+        size_t start = tok.start_mark.index < len ? tok.start_mark.index : len;
+        size_t stop = tok.end_mark.index < len ? tok.end_mark.index : len;
         bool in_comment = false;
-        for (size_t i = gap; i < end && i < len; i++) {
-            char c = text[i];
-            if (c == '#' && !in_comment) {
+        for (; pos < stop; pos++) {
+            char c = text[pos];
+            if (pos < start && c == '#' && !in_comment) {
                 if (count++ == 0) {
-                    first->index = i;
+                    first->index = pos;
                     first->line = (size_t)line;
                     first->column = (size_t)column;
                 }
                 in_comment = true;
             }
             if (c == '\n' ||
-                (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+                (c == '\r' && (pos + 1 >= len || text[pos + 1] != '\n'))) {
                 in_comment = false;
                 line++;
                 column = 0;
@@ -529,9 +538,6 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
                 column++;
             }
         }
-        gap = tok.end_mark.index;
-        line = (int)tok.end_mark.line;
-        column = (int)tok.end_mark.column;
         bool last = tok.type == YAML_STREAM_END_TOKEN;
         yaml_token_delete(&tok);
         if (last)
