@@ -72,9 +72,37 @@ static int column_of(yaml_mark_t m) { return (int)m.column + 1; }
 static ac_status fail_at(reader *r, ac_status st, yaml_mark_t m,
                          const char *fmt, ...) ACP_PRINTF(4, 5);
 
+/*
+ * At the end of an input that does not end with a line break, libyaml
+ * 0.2.5 moves its mark to the start of a new line before the end of the
+ * stream ("force new line"), so an error found there (`- n\n) `: a key
+ * without its ':') would point at a line past the last one. Point at the
+ * end of the last line instead (found by fuzz_yaml).
+ */
+static yaml_mark_t clamp_end_mark(const reader *r, yaml_mark_t m)
+{
+    if (r->len == 0 || m.index < r->len || m.column != 0 || m.line == 0)
+        return m;
+    char last = r->text[r->len - 1];
+    if (last == '\n' || last == '\r')
+        return m;
+    size_t column = 0;
+    for (size_t i = r->len; i > 0; i--) {
+        char c = r->text[i - 1];
+        if (c == '\n' || c == '\r')
+            break;
+        if (((unsigned char)c & 0xc0) != 0x80)
+            column++;
+    }
+    m.line--;
+    m.column = column;
+    return m;
+}
+
 static ac_status fail_at(reader *r, ac_status st, yaml_mark_t m,
                          const char *fmt, ...)
 {
+    m = clamp_end_mark(r, m);
     va_list ap;
     va_start(ap, fmt);
     acp_error_vset(r->error, st, r->source, line_of(r, m), column_of(m),
