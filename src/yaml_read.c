@@ -77,23 +77,29 @@ static ac_status fail_at(reader *r, ac_status st, yaml_mark_t m,
  * 0.2.5 moves its mark to the start of a new line before the end of the
  * stream ("force new line"), so an error found there (`- n\n) `: a key
  * without its ':') would point at a line past the last one. Point at the
- * end of the last line instead (found by fuzz_yaml).
+ * end of the last line instead (found by fuzz_yaml). The mark's index
+ * counts characters, not bytes (see count_comments).
  */
 static yaml_mark_t clamp_end_mark(const reader *r, yaml_mark_t m)
 {
-    if (r->len == 0 || m.index < r->len || m.column != 0 || m.line == 0)
+    if (r->len == 0 || m.column != 0 || m.line == 0)
         return m;
     char last = r->text[r->len - 1];
     if (last == '\n' || last == '\r')
         return m;
-    size_t column = 0;
-    for (size_t i = r->len; i > 0; i--) {
-        char c = r->text[i - 1];
+    size_t chars = 0, column = 0;
+    for (size_t i = 0; i < r->len; i++) {
+        char c = r->text[i];
+        if (((unsigned char)c & 0xc0) == 0x80)
+            continue;
+        chars++;
         if (c == '\n' || c == '\r')
-            break;
-        if (((unsigned char)c & 0xc0) != 0x80)
+            column = 0;
+        else
             column++;
     }
+    if (m.index < chars)
+        return m;
     m.line--;
     m.column = column;
     return m;
@@ -517,16 +523,15 @@ static ac_status parser_failure(reader *r, const yaml_parser_t *p)
  * Find the comments of a YAML text that parsed: a '#' in a gap between two
  * tokens of libyaml's scanner starts a comment (inside tokens a '#' is
  * part of a scalar). Stores how many comments there are and where the
- * first one starts (a 0-based mark). Scanning again costs a little, so it
- * is done only when the text holds a '#'.
+ * first one starts (a 0-based mark; its index in bytes). Scanning again
+ * costs a little, so it is done only when the text holds a '#'.
  *
- * Only the tokens' byte offsets are taken from libyaml: the line and
- * column are counted here over every byte, tokens included. libyaml
- * 0.2.5's end mark of a multi-line quoted scalar holding non-ASCII
- * characters has a wrong line or column, and a comment after such a
- * scalar was reported there: `"é\n  x" # c` one column too far,
- * `"éé\n" # c` one line too far, even past the input's last line (found
- * by fuzz_yaml).
+ * libyaml 0.2.5's mark.index counts characters (code points; CR and LF
+ * one each), not bytes, so the text is walked a character at a time and
+ * the tokens are placed by that count. Taking the index for a byte offset
+ * put the gaps in the wrong place as soon as a non-ASCII character came
+ * before them: a comment after `"éé\n"` was reported a line too far,
+ * past the last line of the input (found by fuzz_yaml).
  */
 static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
 {
@@ -538,18 +543,19 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
         return 0;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    size_t pos = 0; /* text[pos] is at line, column */
+    size_t pos = 0;   /* the byte where the next character starts */
+    size_t chars = 0; /* characters before it: libyaml's index */
     int line = 0, column = 0;
     for (;;) {
         yaml_token_t tok;
         if (!yaml_parser_scan(&parser, &tok))
             break;
-        size_t start = tok.start_mark.index < len ? tok.start_mark.index : len;
-        size_t stop = tok.end_mark.index < len ? tok.end_mark.index : len;
+        size_t start = tok.start_mark.index;
+        size_t stop = tok.end_mark.index;
         bool in_comment = false;
-        for (; pos < stop; pos++) {
+        while (pos < len && chars < stop) {
             char c = text[pos];
-            if (pos < start && c == '#' && !in_comment) {
+            if (chars < start && c == '#' && !in_comment) {
                 if (count++ == 0) {
                     first->index = pos;
                     first->line = (size_t)line;
@@ -562,9 +568,13 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
                 in_comment = false;
                 line++;
                 column = 0;
-            } else if ((c & 0xc0) != 0x80 && c != '\r') {
+            } else if (c != '\r') {
                 column++;
             }
+            pos++;
+            while (pos < len && ((unsigned char)text[pos] & 0xc0) == 0x80)
+                pos++;
+            chars++;
         }
         bool last = tok.type == YAML_STREAM_END_TOKEN;
         yaml_token_delete(&tok);
