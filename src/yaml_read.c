@@ -60,14 +60,41 @@ typedef struct reader {
      * collection): the sequence is not counted against the depth limit,
      * so that each agent has the whole allowance. */
     uint64_t depth_bonus;
+    /* Where the text ends, when it does not end with a line break: its
+     * length in characters and the column (0-based) after its last
+     * character (see clamp_end_mark). */
+    bool ends_open;
+    size_t end_chars;
+    size_t end_column;
 } reader;
+
+/*
+ * At the end of a text that does not end with a line break, libyaml 0.2.5
+ * moves its mark to the start of a new line before the end of the stream
+ * ("force new line"), so an error or a value found there (`- n\n) `, a key
+ * without its ':'; `---`, an empty document) would point at a line past
+ * the last one. Such a mark points at the end of the last line instead
+ * (found by fuzz_yaml). libyaml's mark.index counts characters, not bytes
+ * (see count_comments).
+ */
+static yaml_mark_t clamp_end_mark(const reader *r, yaml_mark_t m)
+{
+    if (!r->ends_open || m.column != 0 || m.line == 0 || m.index < r->end_chars)
+        return m;
+    m.line--;
+    m.column = r->end_column;
+    return m;
+}
 
 static int line_of(const reader *r, yaml_mark_t m)
 {
-    return (int)m.line + 1 + r->line_offset;
+    return (int)clamp_end_mark(r, m).line + 1 + r->line_offset;
 }
 
-static int column_of(yaml_mark_t m) { return (int)m.column + 1; }
+static int column_of(const reader *r, yaml_mark_t m)
+{
+    return (int)clamp_end_mark(r, m).column + 1;
+}
 
 static ac_status fail_at(reader *r, ac_status st, yaml_mark_t m,
                          const char *fmt, ...) ACP_PRINTF(4, 5);
@@ -77,7 +104,7 @@ static ac_status fail_at(reader *r, ac_status st, yaml_mark_t m,
 {
     va_list ap;
     va_start(ap, fmt);
-    acp_error_vset(r->error, st, r->source, line_of(r, m), column_of(m),
+    acp_error_vset(r->error, st, r->source, line_of(r, m), column_of(r, m),
                    (long)m.index, fmt, ap);
     va_end(ap);
     return st;
@@ -197,7 +224,7 @@ static ac_status take_key(reader *r, const char *text, size_t n, yaml_mark_t m)
         return no_memory(r);
     top->key_len = n;
     top->key_line = line_of(r, m);
-    top->key_column = column_of(m);
+    top->key_column = column_of(r, m);
     top->have_key = true;
     return AC_OK;
 }
@@ -334,7 +361,7 @@ static ac_status on_scalar(reader *r, const yaml_event_t *ev)
         if (!v)
             return no_memory(r);
     }
-    ac_value_set_position(v, line_of(r, m), column_of(m));
+    ac_value_set_position(v, line_of(r, m), column_of(r, m));
 
     if (is_key) {
         if (plain && !tag && n == 2 && memcmp(text, "<<", 2) == 0) {
@@ -408,7 +435,7 @@ static ac_status on_alias(reader *r, const yaml_event_t *ev)
     ac_value *copy = ac_value_copy(a->node);
     if (!copy)
         return no_memory(r);
-    ac_value_set_position(copy, line_of(r, m), column_of(m));
+    ac_value_set_position(copy, line_of(r, m), column_of(r, m));
     return add_node(r, copy, m);
 }
 
@@ -458,7 +485,7 @@ static ac_status on_collection_start(reader *r, const yaml_event_t *ev,
             return no_memory(r);
         }
     }
-    ac_value_set_position(f->node, line_of(r, m), column_of(m));
+    ac_value_set_position(f->node, line_of(r, m), column_of(r, m));
     r->depth++;
     return AC_OK;
 }
@@ -507,8 +534,16 @@ static ac_status parser_failure(reader *r, const yaml_parser_t *p)
  * Find the comments of a YAML text that parsed: a '#' in a gap between two
  * tokens of libyaml's scanner starts a comment (inside tokens a '#' is
  * part of a scalar). Stores how many comments there are and where the
- * first one starts (a 0-based mark). Scanning again costs a little, so it
- * is done only when the text holds a '#'.
+ * first one starts (a 0-based mark; its index in characters, as libyaml's
+ * are). Scanning again costs a little, so it is done only when the text
+ * holds a '#'.
+ *
+ * libyaml 0.2.5's mark.index counts characters (code points; CR and LF
+ * one each), not bytes, so the text is walked a character at a time and
+ * the tokens are placed by that count. Taking the index for a byte offset
+ * put the gaps in the wrong place as soon as a non-ASCII character came
+ * before them: a comment after `"éé\n"` was reported a line too far,
+ * past the last line of the input (found by fuzz_yaml).
  */
 static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
 {
@@ -520,36 +555,39 @@ static size_t count_comments(const char *text, size_t len, yaml_mark_t *first)
         return 0;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    size_t gap = 0;
-    int line = 0, column = 0; /* of text[gap] */
+    size_t pos = 0;   /* the byte where the next character starts */
+    size_t chars = 0; /* characters before it: libyaml's index */
+    int line = 0, column = 0;
     for (;;) {
         yaml_token_t tok;
         if (!yaml_parser_scan(&parser, &tok))
             break;
-        size_t end = tok.start_mark.index;
+        size_t start = tok.start_mark.index;
+        size_t stop = tok.end_mark.index;
         bool in_comment = false;
-        for (size_t i = gap; i < end && i < len; i++) {
-            char c = text[i];
-            if (c == '#' && !in_comment) {
+        while (pos < len && chars < stop) {
+            char c = text[pos];
+            if (chars < start && c == '#' && !in_comment) {
                 if (count++ == 0) {
-                    first->index = i;
+                    first->index = chars;
                     first->line = (size_t)line;
                     first->column = (size_t)column;
                 }
                 in_comment = true;
             }
             if (c == '\n' ||
-                (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+                (c == '\r' && (pos + 1 >= len || text[pos + 1] != '\n'))) {
                 in_comment = false;
                 line++;
                 column = 0;
-            } else if ((c & 0xc0) != 0x80 && c != '\r') {
+            } else if (c != '\r') {
                 column++;
             }
+            pos++;
+            while (pos < len && ((unsigned char)text[pos] & 0xc0) == 0x80)
+                pos++;
+            chars++;
         }
-        gap = tok.end_mark.index;
-        line = (int)tok.end_mark.line;
-        column = (int)tok.end_mark.column;
         bool last = tok.type == YAML_STREAM_END_TOKEN;
         yaml_token_delete(&tok);
         if (last)
@@ -591,7 +629,7 @@ static ac_status on_document_end(reader *r)
     acp_yaml_document *d = &r->docs[r->doc_count++];
     d->root = r->root;
     d->line = line_of(r, r->doc_start);
-    d->column = column_of(r->doc_start);
+    d->column = column_of(r, r->doc_start);
     r->root = NULL;
     return AC_OK;
 }
@@ -652,7 +690,7 @@ static ac_status parse(reader *r)
         size_t comments = count_comments(r->text, r->len, &first);
         if (comments > 0)
             ac_context_warn(r->ctx, r->source, line_of(r, first),
-                            column_of(first),
+                            column_of(r, first),
                             "%zu YAML comment%s dropped: the model does not "
                             "carry comments (the first is here)",
                             comments, comments == 1 ? " is" : "s are");
@@ -671,6 +709,16 @@ static void reader_init(reader *r, ac_context *ctx, const char *text,
     r->len = len;
     r->line_offset = line_offset;
     r->error = error;
+    if (len > 0 && text[len - 1] != '\n' && text[len - 1] != '\r') {
+        r->ends_open = true;
+        for (size_t i = 0; i < len; i++) {
+            char c = text[i];
+            if (((unsigned char)c & 0xc0) == 0x80)
+                continue;
+            r->end_chars++;
+            r->end_column = c == '\n' || c == '\r' ? 0 : r->end_column + 1;
+        }
+    }
 }
 
 ac_status acp_yaml_parse(ac_context *ctx, const char *text, size_t len,
