@@ -47,6 +47,7 @@ typedef struct reader {
     size_t anchor_count;
     size_t anchor_cap;
     uint64_t alias_nodes;
+    uint64_t alias_bytes; /* bytes of strings and keys aliases copied */
     ac_value *root;
     int documents;
     /* A stream of any number of documents (acp_yaml_parse_stream): each
@@ -405,6 +406,23 @@ static size_t tree_depth(const ac_value *v)
     return v->type == AC_LIST || v->type == AC_MAP ? deepest + 1 : 0;
 }
 
+/* Bytes of the strings and keys of a tree, one more per node: what a copy
+ * of it costs, give or take the nodes' own size. */
+static uint64_t tree_bytes(const ac_value *v)
+{
+    uint64_t n = 1;
+    if (v->type == AC_STRING)
+        n += v->u.str.len;
+    else if (v->type == AC_LIST)
+        for (size_t i = 0; i < v->u.list.len; i++)
+            n += tree_bytes(v->u.list.items[i]);
+    else if (v->type == AC_MAP)
+        for (size_t i = 0; i < v->u.map.len; i++)
+            n += v->u.map.entries[i].key_len +
+                 tree_bytes(v->u.map.entries[i].value);
+    return n;
+}
+
 static ac_status on_alias(reader *r, const yaml_event_t *ev)
 {
     yaml_mark_t m = ev->start_mark;
@@ -427,6 +445,17 @@ static ac_status on_alias(reader *r, const yaml_event_t *ev)
                        "alias-nodes limit)",
                        (unsigned long long)limit);
     r->alias_nodes += count;
+    /* A few aliases of a long string are few nodes but many bytes: what
+     * aliases copy may not pass the input-size limit either, so that no
+     * document read is larger than the largest input read. */
+    uint64_t bytes = tree_bytes(a->node);
+    uint64_t byte_limit = r->ctx->limits[AC_LIMIT_INPUT_SIZE];
+    if (bytes > byte_limit || r->alias_bytes > byte_limit - bytes)
+        return fail_at(r, AC_ERR_LIMIT, m,
+                       "aliases expand to more than %llu bytes (the "
+                       "input-size limit)",
+                       (unsigned long long)byte_limit);
+    r->alias_bytes += bytes;
     if (r->depth + tree_depth(a->node) >
         r->ctx->limits[AC_LIMIT_DEPTH] + r->depth_bonus)
         return fail_at(r, AC_ERR_LIMIT, m,

@@ -1103,12 +1103,41 @@ static void test_locale(void **state)
                              "instructions: |\n  Text 1,5.\n");
 }
 
+/* A long string aliased a few thousand times: few nodes, many bytes. What
+ * aliases copy is bounded by the input-size limit too. */
+static void test_alias_bytes(void **state)
+{
+    fixture *f = *state;
+    size_t str = 2000, uses = 9000;
+    size_t cap = str + uses * 4 + 64, n = 0;
+    char *text = keep_buf(f, malloc(cap));
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, cap - n, "a: &x ");
+    memset(text + n, 'y', str);
+    n += str;
+    n += (size_t)snprintf(text + n, cap - n, "\nb: [");
+    for (size_t i = 0; i < uses; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%s*x", i ? ", " : "");
+    n += (size_t)snprintf(text + n, cap - n, "]\n");
+    /* 9,000 x 2,000 bytes is past the 16 MiB default */
+    ac_error e = read_fail_len(f, text, n, AC_ERR_LIMIT);
+    assert_string_equal(e.text, "aliases expand to more than 16777216 bytes "
+                                "(the input-size limit)");
+    assert_int_equal(e.line, 2);
+    /* the same limit raised: it reads */
+    assert_int_equal(
+        ac_context_set_limit(f->ctx, AC_LIMIT_INPUT_SIZE, 64u << 20), AC_OK);
+    ac_doc *doc = read_as(f, &acp_format_yaml, text, n);
+    assert_int_equal(ac_value_size(ac_map_get(ac_doc_fields(doc), "b")), uses);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T(test_descriptor),
         T(test_read_basic),
+        T(test_alias_bytes),
         T(test_read_no_instructions),
         T(test_read_instructions_normalized),
         T(test_read_markers_and_bom),
