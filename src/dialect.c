@@ -1226,47 +1226,31 @@ static ac_status read_prompt_file(translator *t, const ac_value *v,
     }
     if (st == AC_OK) {
         FILE *fp = fopen(real, "rb");
-        char *data = malloc(1);
-        size_t n = 0, cap = 0;
+        char *data = NULL;
+        size_t n = 0;
+        uint64_t limit = ac_context_limit(t->ctx, AC_LIMIT_INPUT_SIZE);
         if (!fp) {
             st = acp_error_set(
                 t->error, AC_ERR_IO, t->source, v->line, v->column, -1,
                 "cannot read prompt file \"%s\": %s", rel, strerror(errno));
         } else {
-            uint64_t limit = ac_context_limit(t->ctx, AC_LIMIT_INPUT_SIZE);
-            for (;;) {
-                if (!data)
-                    break;
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 4096;
-                    char *d = realloc(data, cap + 1);
-                    if (!d) {
-                        st = nomem(t);
-                        break;
-                    }
-                    data = d;
-                }
-                size_t got = fread(data + n, 1, cap - n, fp);
-                n += got;
-                if (n > limit) {
-                    st = acp_error_set(t->error, AC_ERR_LIMIT, t->source,
-                                       v->line, v->column, -1,
-                                       "prompt file \"%s\" is larger than the "
-                                       "input size limit",
-                                       rel);
-                    break;
-                }
-                if (got == 0)
-                    break;
-            }
-            if (st == AC_OK && ferror(fp))
+            ac_status rs = acp_slurp(fp, limit, &data, &n);
+            fclose(fp);
+            if (rs == AC_ERR_NOMEM)
+                st = nomem(t);
+            else if (rs != AC_OK)
                 st = acp_error_set(t->error, AC_ERR_IO, t->source, v->line,
                                    v->column, -1,
                                    "cannot read prompt file \"%s\"", rel);
-            fclose(fp);
+            else if (n > limit)
+                st = acp_error_set(t->error, AC_ERR_LIMIT, t->source, v->line,
+                                   v->column, -1,
+                                   "prompt file \"%s\" is larger than the "
+                                   "input size limit",
+                                   rel);
         }
         if (st == AC_OK)
-            st = data ? acp_check_text(data, n, rel, t->error) : nomem(t);
+            st = acp_check_text(data, n, rel, t->error);
         if (st == AC_OK) {
             ac_normalize_instructions(data, &n);
             st = ac_doc_set_instructions(t->out, data, n) == AC_OK ? AC_OK

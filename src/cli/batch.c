@@ -381,6 +381,24 @@ static const ac_dialect *source_dialect(worker *w, const job *j,
     return NULL;
 }
 
+/* The length of the longest tool's file name ending (".agent.md",
+ * Copilot's older ".chatmode.md") that `name` (`len` bytes) ends with and
+ * is longer than, or 0. */
+static size_t tool_ending(const ac_context *ctx, const char *name, size_t len)
+{
+    static const char chatmode[] = ".chatmode.md";
+    size_t cut = 0;
+    for (size_t i = 0; i <= ac_dialect_count(ctx); i++) {
+        const char *e = i < ac_dialect_count(ctx)
+                            ? ac_dialect_at(ctx, i)->extension
+                            : chatmode;
+        size_t n = e ? strlen(e) : 0;
+        if (n && n < len && n > cut && strcmp(name + len - n, e) == 0)
+            cut = n;
+    }
+    return cut;
+}
+
 /* A file's name without its folder and its ending: the longest ending a
  * dialect or a form knows (".agent.md" before ".md"), else none.
  * "powershell-5.1-expert.md" is "powershell-5.1-expert". New string. */
@@ -388,13 +406,7 @@ static char *file_stem(const ac_context *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
     b = b ? b + 1 : path;
-    size_t len = strlen(b), cut = 0;
-    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
-        const char *e = ac_dialect_at(ctx, i)->extension;
-        size_t n = e ? strlen(e) : 0;
-        if (n && n < len && n > cut && strcmp(b + len - n, e) == 0)
-            cut = n;
-    }
+    size_t len = strlen(b), cut = tool_ending(ctx, b, len);
     for (size_t i = 0; i < ac_format_count(ctx); i++)
         for (const char *const *e = ac_format_at(ctx, i)->extensions; e && *e;
              e++) {
@@ -471,21 +483,6 @@ static bool read_keyed(worker *w, job *j, const ac_dialect *d, ac_doc ***docs,
     return false;
 }
 
-/* The dialect whose keyed collection file this input is (opencode.json),
- * or NULL. */
-static const ac_dialect *keyed_file_dialect(const ac_context *ctx,
-                                            const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
-        const ac_dialect *d = ac_dialect_at(ctx, i);
-        if (d->keyed_file_name && strcmp(base, d->keyed_file_name) == 0)
-            return d;
-    }
-    return NULL;
-}
-
 /* An input's path inside the walked folder, without a tool's own folder
  * at its start: migrating a repository (repo/.github/agents/x.agent.md)
  * into another tool's layout gives DIR/.claude/agents/x.md, not
@@ -508,16 +505,7 @@ static char *tool_output_name(const ac_context *ctx, const char *rel,
                               const char *ext)
 {
     rel = tool_relative(ctx, rel);
-    size_t len = strlen(rel), cut = 0;
-    static const char *const more[] = {".chatmode.md", NULL};
-    for (size_t i = 0; i <= ac_dialect_count(ctx); i++) {
-        const char *e = i < ac_dialect_count(ctx)
-                            ? ac_dialect_at(ctx, i)->extension
-                            : more[0];
-        size_t n = e ? strlen(e) : 0;
-        if (n && n < len && n > cut && strcmp(rel + len - n, e) == 0)
-            cut = n;
-    }
+    size_t len = strlen(rel), cut = tool_ending(ctx, rel, len);
     if (!cut)
         return cli_output_name(ctx, rel, ext);
     return cli_format("%.*s%s", (int)(len - cut), rel, ext);
@@ -560,12 +548,11 @@ static void run_job(worker *w, job *j)
     size_t count = 0;
     bool collection = false;
     ac_error err;
-    const ac_dialect *keyed_by = keyed_file_dialect(w->ctx, in->path);
-    const ac_format *in_form =
-        opt->from ? opt->from : ac_format_for_path(w->ctx, in->path);
-    bool keyed_form = in_form && (strcmp(in_form->name, "json") == 0 ||
-                                  strcmp(in_form->name, "yaml") == 0);
-    if ((opt->keyed && keyed_form) || keyed_by) {
+    const ac_dialect *keyed_by = cli_keyed_file_dialect(w->ctx, in->path);
+    if ((opt->keyed &&
+         cli_keyed_form(opt->from ? opt->from
+                                  : ac_format_for_path(w->ctx, in->path))) ||
+        keyed_by) {
         if (!keyed_by)
             keyed_by = opt->from_dialect;
         if (!read_keyed(w, j, keyed_by, &docs, &count)) {

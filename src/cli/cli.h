@@ -107,6 +107,17 @@ bool cli_is_not_an_agent(const ac_error *e);
  */
 bool cli_load_plugins(ac_context *ctx, char *const *paths, size_t count);
 
+/**
+ * The dialect whose collection keyed by name is the file `path`, known by
+ * its name (OpenCode's opencode.json), or NULL.
+ */
+const ac_dialect *cli_keyed_file_dialect(const ac_context *ctx,
+                                         const char *path);
+
+/** Whether `form` (NULL accepted) can hold a collection keyed by name:
+ * json or yaml (--keyed). */
+bool cli_keyed_form(const ac_format *form);
+
 /** Seconds on a monotonic clock. */
 double cli_now(void);
 

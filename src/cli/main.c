@@ -314,19 +314,10 @@ static int check_one(ac_context *ctx, options *opt, const ac_format *from,
     size_t count = 0;
     bool collection = false;
     /* a collection keyed by name: opencode.json, or --keyed json/yaml */
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const ac_dialect *keyed_by = NULL;
-    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
-        const ac_dialect *d = ac_dialect_at(ctx, i);
-        if (d->keyed_file_name && strcmp(base, d->keyed_file_name) == 0)
-            keyed_by = d;
-    }
-    const ac_format *form = from ? from : ac_format_for_path(ctx, path);
-    bool keyed =
-        keyed_by ||
-        (opt->keyed && form &&
-         (strcmp(form->name, "json") == 0 || strcmp(form->name, "yaml") == 0));
+    const ac_dialect *keyed_by = cli_keyed_file_dialect(ctx, path);
+    bool keyed = keyed_by ||
+                 (opt->keyed &&
+                  cli_keyed_form(from ? from : ac_format_for_path(ctx, path)));
     if (keyed && !keyed_by && opt->from_dialect_name)
         keyed_by = ac_dialect_find(ctx, opt->from_dialect_name);
     ac_status st =

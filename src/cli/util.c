@@ -239,3 +239,22 @@ char *cli_quote(const char *s, size_t len)
     cli_buf_puts(&b, cut ? "\"..." : "\"");
     return b.data;
 }
+
+const ac_dialect *cli_keyed_file_dialect(const ac_context *ctx,
+                                         const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (size_t i = 0; i < ac_dialect_count(ctx); i++) {
+        const ac_dialect *d = ac_dialect_at(ctx, i);
+        if (d->keyed_file_name && strcmp(base, d->keyed_file_name) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+bool cli_keyed_form(const ac_format *form)
+{
+    return form &&
+           (strcmp(form->name, "json") == 0 || strcmp(form->name, "yaml") == 0);
+}
